@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     projects: [
+      { test: { name: 'renderer', root: 'renderer', include: ['src/**/*.test.ts'] } },
       { test: { name: 'recordings', root: 'recordings', include: ['src/**/*.test.ts', 'test/**/*.test.ts'] } },
       {
         test: {

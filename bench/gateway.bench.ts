@@ -1,0 +1,216 @@
+/**
+ * The gateway end to end, against a real PostgreSQL cluster, with the gateway in its own process
+ * (as in production) so client, proxy and server share the 2 cores as they would:
+ * pgbench -S TPS direct vs through Vigil (recording on) vs pgbouncer (session mode, when installed),
+ * bulk COPY/SELECT throughput, RSS per idle session, and recording size vs raw bytes.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { createDevIssuer } from '../proxy-core/src/identity/dev-issuer';
+import { silentLogger } from '../proxy-core/src/logger';
+import { openSqliteStore } from '../proxy-core/src/store/sqlite-store';
+import { freePort, type PgCluster, startPgCluster } from '../proxy-core/test/support/pg-cluster';
+import type { BenchResult } from './run';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+
+export async function benchGateway(): Promise<BenchResult[]> {
+  const cluster = await startPgCluster({ database: 'shop' });
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-bench-'));
+  chmodSync(dir, 0o755);
+  let gateway: ChildProcess | undefined;
+  let bouncer: { port: number; stop(): void } | undefined;
+  try {
+    pgbench(['-i', '-s', '10', '-q'], { host: cluster.host, port: cluster.port, user: 'postgres' });
+    const started = await startGatewayProcess(cluster, dir);
+    gateway = started.child;
+    const viaVigil = { host: '127.0.0.1', port: started.pgPort, user: 'bench-agent', password: started.token };
+    const direct = { host: cluster.host, port: cluster.port, user: 'postgres' };
+    bouncer = startPgbouncer(cluster, dir);
+    const results: BenchResult[] = [];
+
+    for (const mode of ['simple', 'prepared'] as const) {
+      const args = ['-S', '-n', '-c', '8', '-j', '2', '-T', String(SECONDS), '-M', mode];
+      const d = tps(pgbench(args, direct));
+      const v = tps(pgbench(args, viaVigil));
+      results.push({ name: `pgbench -S -c 8 -j 2 (${mode}) direct`, value: d, unit: 'tps' });
+      if (bouncer) {
+        const b = tps(pgbench(args, { host: '127.0.0.1', port: bouncer.port, user: 'postgres' }));
+        results.push({ name: `pgbench -S (${mode}) pgbouncer session mode`, value: b, unit: 'tps', ratio: b / d, against: 'direct' });
+        results.push({ name: `pgbench -S (${mode}) Vigil, recording on`, value: v, unit: 'tps', ratio: v / b, against: 'pgbouncer', target: '≥ 0.85× pgbouncer' });
+      } else {
+        results.push({ name: `pgbench -S (${mode}) Vigil, recording on`, value: v, unit: 'tps', ratio: v / d, against: 'direct (pgbouncer not installed)' });
+      }
+    }
+
+    const copySql = 'COPY (SELECT g, md5(g::text), g * 0.5 FROM generate_series(1, 2000000) g) TO STDOUT';
+    const copyDirect = timedPsql(copySql, direct);
+    const copyVigil = timedPsql(copySql, viaVigil);
+    results.push({ name: 'COPY 2M rows TO STDOUT direct', value: copyDirect.mbps, unit: 'MB/s' });
+    results.push({ name: 'COPY 2M rows TO STDOUT Vigil', value: copyVigil.mbps, unit: 'MB/s', ratio: copyVigil.mbps / copyDirect.mbps, against: 'direct', target: '≥ 0.8× direct' });
+    const selectSql = 'SELECT g, md5(g::text), g * 0.5 FROM generate_series(1, 2000000) g';
+    const selDirect = timedPsql(selectSql, direct);
+    const selVigil = timedPsql(selectSql, viaVigil);
+    results.push({ name: 'SELECT 2M rows direct', value: selDirect.mbps, unit: 'MB/s' });
+    results.push({ name: 'SELECT 2M rows Vigil', value: selVigil.mbps, unit: 'MB/s', ratio: selVigil.mbps / selDirect.mbps, against: 'direct', target: '≥ 0.8× direct' });
+
+    const rss = await idleSessionRss(started.child.pid as number, viaVigil, 500);
+    results.push({ name: 'gateway RSS per idle session (500 sessions)', value: rss / 1024, unit: 'KiB', target: '≤ 64 KiB' });
+
+    gateway.kill('SIGTERM');
+    await new Promise((r) => gateway?.once('exit', r));
+    gateway = undefined;
+    const size = recordingSizes(join(dir, 'data'));
+    results.push({ name: 'recording size vs raw bytes (all bench sessions)', value: size.raw / size.file, unit: '× smaller', target: '≥ 5× on pgbench traffic' });
+    return results;
+  } finally {
+    gateway?.kill('SIGKILL');
+    bouncer?.stop();
+    await cluster.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function startGatewayProcess(cluster: PgCluster, dir: string): Promise<{ child: ChildProcess; pgPort: number; token: string }> {
+  const pgPort = await freePort();
+  const apiPort = await freePort();
+  const dataDir = join(dir, 'data');
+  writeFileSync(
+    join(dir, 'vigil.yaml'),
+    `listen: { api: 127.0.0.1:${apiPort}, postgres: 127.0.0.1:${pgPort} }
+dataDir: ${dataDir}
+auth: { issuer: dev, audience: vigil, roles: { agent: [ai-agents] } }
+connections:
+  - name: shop
+    type: postgres
+    upstream: { host: 127.0.0.1, port: ${cluster.port}, database: shop, user: ${cluster.roles.scram}, passwordEnv: UPSTREAM_PASSWORD, tls: disable }
+    policy: bench
+policies:
+  - name: bench
+    rules:
+      - match: { statements: [select, set, show, begin, commit, rollback, copy_to] }
+        action: allow
+`,
+  );
+  const child = spawn(process.execPath, ['proxy-core/bin/vigil.js', 'serve', '--config', join(dir, 'vigil.yaml'), '--log-level', 'warn'], {
+    env: { ...process.env, UPSTREAM_PASSWORD: cluster.password },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  child.stderr?.on('data', (d) => (log += d));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`gateway did not start: ${log}`)), 30_000);
+    child.stdout?.on('data', (d: Buffer) => {
+      if (d.toString().includes('Vigil is listening')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`gateway exited ${code}: ${log}`)));
+  });
+  const info = JSON.parse(readFileSync(join(dataDir, 'keys', 'dev-issuer.json'), 'utf8')) as { issuerUrl: string; audience: string };
+  const issuer = createDevIssuer({ keysDir: join(dataDir, 'keys'), issuerUrl: info.issuerUrl, audience: info.audience });
+  const token = await issuer.mint({ sub: 'bench-agent', groups: ['ai-agents'], ttlSec: 3600 });
+  return { child, pgPort, token };
+}
+
+type Target = { host: string; port: number; user: string; password?: string };
+
+function pgbench(args: string[], t: Target): string {
+  const res = spawnSync('pgbench', [...args, '-h', t.host, '-p', String(t.port), '-U', t.user, 'shop'], {
+    encoding: 'utf8',
+    env: { ...process.env, PGPASSWORD: t.password ?? '', PGSSLMODE: 'disable' },
+  });
+  if (res.status !== 0) throw new Error(`pgbench failed: ${res.stderr}${res.stdout}`);
+  return res.stdout + res.stderr;
+}
+
+function tps(out: string): number {
+  const m = /tps = ([\d.]+) \(without initial connection time\)/.exec(out);
+  if (!m) throw new Error(`no tps in pgbench output: ${out}`);
+  return Number(m[1]);
+}
+
+function timedPsql(sql: string, t: Target): { mbps: number; bytes: number } {
+  const start = process.hrtime.bigint();
+  const res = spawnSync('psql', [`host=${t.host} port=${t.port} dbname=shop user=${t.user} sslmode=disable`, '-X', '-A', '-t', '-c', sql], {
+    env: { ...process.env, PGPASSWORD: t.password ?? '' },
+    maxBuffer: 1 << 30,
+  });
+  const secs = Number(process.hrtime.bigint() - start) / 1e9;
+  if (res.status !== 0) throw new Error(`psql failed: ${res.stderr}`);
+  return { mbps: res.stdout.length / 1e6 / secs, bytes: res.stdout.length };
+}
+
+async function idleSessionRss(pid: number, t: Target, n: number): Promise<number> {
+  const rss = () => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
+  const clients: pg.Client[] = [];
+  // Warm up code paths (JIT, buffers) with a few sessions before the baseline.
+  for (let i = 0; i < 10; i++) {
+    const c = new pg.Client({ host: t.host, port: t.port, user: t.user, password: t.password, database: 'shop' });
+    await c.connect();
+    clients.push(c);
+  }
+  await new Promise((r) => setTimeout(r, 500));
+  const before = rss();
+  for (let i = 0; i < n; i++) {
+    const c = new pg.Client({ host: t.host, port: t.port, user: t.user, password: t.password, database: 'shop' });
+    await c.connect();
+    clients.push(c);
+  }
+  await new Promise((r) => setTimeout(r, 1000));
+  const after = rss();
+  await Promise.all(clients.map((c) => c.end()));
+  return (after - before) / n;
+}
+
+function recordingSizes(dataDir: string): { raw: number; file: number } {
+  const store = openSqliteStore({ path: join(dataDir, 'vigil.db'), logger: silentLogger });
+  try {
+    let raw = 0;
+    let file = 0;
+    let cursor: string | undefined;
+    do {
+      const page = store.listSessions({ limit: 500, ...(cursor ? { cursor } : {}) });
+      for (const s of page.sessions) {
+        raw += s.bytesIn + s.bytesOut;
+        file += statSync(s.recording).size;
+      }
+      cursor = page.nextCursor;
+    } while (cursor);
+    return { raw, file };
+  } finally {
+    store.close();
+  }
+}
+
+function startPgbouncer(cluster: PgCluster, dir: string): { port: number; stop(): void } | undefined {
+  if (spawnSync('which', ['pgbouncer']).status !== 0) return undefined;
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const ini = join(dir, 'pgbouncer.ini');
+  writeFileSync(join(dir, 'userlist.txt'), '"postgres" ""\n');
+  writeFileSync(
+    ini,
+    `[databases]\nshop = host=127.0.0.1 port=${cluster.port} dbname=shop user=postgres\n[pgbouncer]\nlisten_addr = 127.0.0.1\nlisten_port = ${port}\nauth_type = trust\nauth_file = ${join(dir, 'userlist.txt')}\npool_mode = session\nmax_client_conn = 1000\ndefault_pool_size = 20\nunix_socket_dir =\nlogfile = ${join(dir, 'pgbouncer.log')}\npidfile = ${join(dir, 'pgbouncer.pid')}\n`,
+  );
+  const asRoot = process.getuid?.() === 0;
+  const cmd = asRoot ? ['runuser', '-u', 'postgres', '--', 'pgbouncer', '-d', ini] : ['pgbouncer', '-d', ini];
+  spawnSync('chmod', ['-R', 'a+rwX', dir]);
+  const res = spawnSync(cmd[0] as string, cmd.slice(1), { encoding: 'utf8' });
+  if (res.status !== 0) return undefined;
+  spawnSync('sleep', ['0.5']);
+  return {
+    port,
+    stop() {
+      try {
+        const pid = Number(readFileSync(join(dir, 'pgbouncer.pid'), 'utf8'));
+        process.kill(pid, 'SIGTERM');
+      } catch {
+        // Already gone.
+      }
+    },
+  };
+}

@@ -1,0 +1,214 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createSecureContext, type SecureContext } from 'node:tls';
+import { type ApiServer, startApiServer } from './api/api-server';
+import { hostOf, type PostgresConnectionConfig, portOf, resolveSecret, type VigilConfig } from './config/config';
+import { createDevIssuer, type DevIssuer } from './identity/dev-issuer';
+import type { Principal } from './identity/identity.types';
+import { createTokenVerifier } from './identity/token-verifier';
+import type { Logger } from './logger';
+import { allowAllGate } from './pipeline/command-gate.types';
+import { openRecordedSession, type RecorderFactory } from './pipeline/open-recorded-session';
+import { SessionHub } from './pipeline/session-events';
+import { CancelRegistry } from './protocols/postgres/cancel-registry';
+import { type PgListener, startPgListener } from './protocols/postgres/pg-listener';
+import type { UpstreamTarget } from './protocols/postgres/upstream-connector';
+import { sealInterruptedRecording } from './recording/recover';
+import { createSessionRecorder } from './recording/session-recorder';
+import { type SigningKey, loadOrCreateSigningKey } from './recording/signing-key';
+import { createZstdCompressor } from './recording/zstd-compressor';
+import { openSqliteStore } from './store/sqlite-store';
+import type { Store } from './store/store.types';
+
+export interface Gateway {
+  config: VigilConfig;
+  store: Store;
+  hub: SessionHub;
+  signingKey: SigningKey;
+  devIssuer: DevIssuer | undefined;
+  postgres: PgListener;
+  api: ApiServer;
+  close(): Promise<void>;
+}
+
+export interface GatewayOptions {
+  config: VigilConfig;
+  logger: Logger;
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * The composition root: builds every part from config and hands each its dependencies. Nothing
+ * else in proxy-core constructs a store, a listener or a verifier.
+ */
+export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
+  const { config, logger } = opts;
+  const env = opts.env ?? process.env;
+  const dirs = dataDirs(config.dataDir);
+  for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true, mode: 0o700 });
+
+  const store = openSqliteStore({ path: join(config.dataDir, 'vigil.db'), logger: logger.child({ part: 'store' }) });
+  const signingKey = loadOrCreateSigningKey(dirs.keys, { logger });
+  await recoverInterrupted(store, signingKey, logger);
+
+  const apiUrl = `http://${config.listen.api}`;
+  const devIssuer =
+    config.auth.issuer === 'dev'
+      ? createDevIssuer({ keysDir: dirs.keys, issuerUrl: `${apiUrl}/dev-issuer`, audience: config.auth.audience })
+      : undefined;
+  if (devIssuer)
+    writeFileSync(join(dirs.keys, 'dev-issuer.json'), JSON.stringify({ issuerUrl: devIssuer.issuerUrl, audience: config.auth.audience }), { mode: 0o600 });
+  const verifier = createTokenVerifier({
+    issuer: devIssuer ? devIssuer.issuerUrl : config.auth.issuer,
+    audience: config.auth.audience,
+    groupsClaim: config.auth.groupsClaim,
+    roles: config.auth.roles,
+    clockToleranceSec: config.auth.clockToleranceSec,
+    logger: logger.child({ part: 'identity' }),
+    ...(config.auth.algorithms ? { algorithms: config.auth.algorithms } : {}),
+    ...(devIssuer ? { jwks: devIssuer.jwks } : {}),
+    allowInsecureHttp: isLoopbackUrl(config.auth.issuer),
+  });
+
+  const hub = new SessionHub();
+  const compressor = createZstdCompressor();
+  const createRecorder: RecorderFactory = (r) =>
+    createSessionRecorder({
+      path: r.path,
+      header: r.header,
+      compressor,
+      signingKey,
+      clock: () => Number(process.hrtime.bigint() / 1000n),
+      logger: logger.child({ part: 'recorder' }),
+      onChunk: r.onChunk,
+      onError: r.onError,
+    });
+  const pipeline = {
+    store,
+    recordingsDir: dirs.recordings,
+    createRecorder,
+    events: hub,
+    logger,
+    keyFingerprint: signingKey.fingerprint,
+  };
+
+  const connections = new Map(config.connections.map((c) => [c.name, c]));
+  const cancels = new CancelRegistry();
+  const postgres = await startPgListener({
+    host: hostOf(config.listen.postgres),
+    port: portOf(config.listen.postgres),
+    maxSessions: config.limits.maxSessions,
+    logger: logger.child({ part: 'postgres' }),
+    cancels,
+    deps: {
+      logger: logger.child({ part: 'postgres' }),
+      maxMessageBytes: config.limits.maxMessageBytes,
+      authTimeoutMs: config.limits.authTimeoutMs,
+      tls: loadTls(config),
+      findConnection: (name) => {
+        const c = connections.get(name);
+        return c?.type === 'postgres' ? c : undefined;
+      },
+      upstreamTarget: (c) => upstreamTarget(c, config, env),
+      verifyToken: (token): Promise<Principal> => verifier.verify(token),
+      authFailed: (info) =>
+        store.appendAudit({
+          type: 'auth.failure',
+          actor: info.user || 'unknown',
+          connection: info.connection,
+          data: { protocol: 'postgres', clientAddr: info.clientAddr, code: info.code, reason: info.reason },
+        }),
+      openSession: (input) => openRecordedSession(pipeline, input),
+      gateFor: () => allowAllGate,
+      maskerFor: () => undefined,
+      cancels,
+    },
+  });
+
+  const api = await startApiServer({
+    host: hostOf(config.listen.api),
+    port: portOf(config.listen.api),
+    logger: logger.child({ part: 'api' }),
+    devIssuer,
+  });
+
+  logger.info('gateway started', {
+    postgres: `${postgres.address.host}:${postgres.address.port}`,
+    api: `${api.address.host}:${api.address.port}`,
+    dataDir: config.dataDir,
+    key: signingKey.fingerprint,
+  });
+
+  return {
+    config,
+    store,
+    hub,
+    signingKey,
+    devIssuer,
+    postgres,
+    api,
+    async close() {
+      await api.close();
+      await postgres.close();
+      // Sessions end as their sockets close; give their seals a moment before the store goes.
+      for (let i = 0; i < 50 && hub.liveCount > 0; i++) await new Promise((r) => setTimeout(r, 20));
+      store.close();
+    },
+  };
+}
+
+export function dataDirs(dataDir: string): { root: string; recordings: string; keys: string } {
+  return { root: dataDir, recordings: join(dataDir, 'recordings'), keys: join(dataDir, 'keys') };
+}
+
+/** Recordings a crashed process left open are sealed as interrupted before anything listens. */
+async function recoverInterrupted(store: Store, key: SigningKey, logger: Logger): Promise<void> {
+  for (const s of store.liveSessions()) {
+    try {
+      const seal = await sealInterruptedRecording(s.recording, key, 'gateway stopped before the session ended', { logger });
+      for (const chunk of seal.chunks) store.addChunk(s.id, chunk);
+      store.endSession(s.id, {
+        endedAt: new Date().toISOString(),
+        status: 'interrupted',
+        endReason: 'gateway stopped before the session ended (recovered on restart)',
+        finalHash: seal.finalHash,
+        frames: seal.frames,
+        chunks: seal.chunks.length,
+      });
+      store.appendAudit({ type: 'session.end', actor: 'system', sessionId: s.id, connection: s.connection, data: { status: 'interrupted', frames: seal.frames, finalHash: seal.finalHash } });
+      logger.warn('sealed an interrupted recording', { session: s.id, frames: seal.frames });
+    } catch (err) {
+      logger.error('could not recover an interrupted recording', { session: s.id, err });
+      store.endSession(s.id, { endedAt: new Date().toISOString(), status: 'failed', endReason: `recovery failed: ${(err as Error).message}`, finalHash: null });
+    }
+  }
+}
+
+function upstreamTarget(c: PostgresConnectionConfig, config: VigilConfig, env: NodeJS.ProcessEnv): UpstreamTarget {
+  return {
+    host: c.upstream.host,
+    port: c.upstream.port,
+    database: c.upstream.database,
+    user: c.upstream.user,
+    password: resolveSecret(c.upstream, env),
+    tls: c.upstream.tls,
+    ca: c.upstream.ca ? readFileSync(c.upstream.ca, 'utf8') : undefined,
+    connectTimeoutMs: c.upstream.connectTimeoutMs,
+    // The upstream is trusted to follow the protocol; a single row may legitimately approach 1 GB.
+    maxMessageSize: 2 ** 31 - 1,
+  };
+}
+
+function loadTls(config: VigilConfig): SecureContext | undefined {
+  if (!config.tls) return undefined;
+  return createSecureContext({ cert: readFileSync(config.tls.cert), key: readFileSync(config.tls.key) });
+}
+
+function isLoopbackUrl(url: string): boolean {
+  try {
+    const host = new URL(url).hostname;
+    return host === 'localhost' || host === '[::1]' || host.startsWith('127.');
+  } catch {
+    return false;
+  }
+}

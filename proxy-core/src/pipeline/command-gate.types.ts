@@ -1,0 +1,40 @@
+/**
+ * The policy + approval step of the pipeline, as every protocol sees it: a command goes in, a
+ * verdict comes out. Protocols never evaluate policy or talk to approvers themselves.
+ */
+export interface CommandToCheck {
+  /** What the agent asked for, as text (SQL, a shell command line, `METHOD /path`). */
+  text: string;
+  /** How it arrived, e.g. 'query', 'parse', 'execute' (PostgreSQL), 'exec', 'line' (SSH), 'request' (HTTP). */
+  via: string;
+  /** Recording frame the command arrived in. */
+  frame: number;
+}
+
+export type Verdict =
+  | { outcome: 'allow'; rule: string | null }
+  | { outcome: 'deny'; rule: string | null; message: string }
+  | {
+      outcome: 'review';
+      rule: string | null;
+      requestId: string;
+      /** Told to the client right away (where the protocol can), e.g. a NoticeResponse. */
+      notice: string;
+      decided: Promise<ReviewOutcome>;
+    };
+
+export type ReviewOutcome =
+  | { approved: true; approver: string; reason: string }
+  | { approved: false; approver: string | null; reason: string; status: 'denied' | 'expired' | 'cancelled' };
+
+export interface CommandGate {
+  check(command: CommandToCheck): Verdict;
+  /** The client went away: cancel whatever it still has waiting. */
+  close(): void;
+}
+
+/** Lets everything through, and still says so: used where no policy applies (never by default for agents). */
+export const allowAllGate: CommandGate = {
+  check: () => ({ outcome: 'allow', rule: null }),
+  close: () => {},
+};

@@ -1,0 +1,232 @@
+import { join } from 'node:path';
+import type { Logger } from '../logger';
+import { newSortableId } from '../store/ids';
+import type { ChunkEntry, CommandDecision, Session, Store } from '../store/store.types';
+import type { OpenSessionInput, RecordedSession } from './recorded-session.types';
+import type { SessionEvents } from './session-events';
+
+/** The recorder as the pipeline uses it (implemented by recording/session-recorder). */
+export interface RecorderPort {
+  recordBytes(direction: 'client' | 'server', data: Uint8Array, channel?: number): void;
+  recordAnnotation(value: unknown): void;
+  recordResize(cols: number, rows: number): void;
+  readonly frames: number;
+  readonly bytesClient: number;
+  readonly bytesServer: number;
+  /** Microseconds since the recording started. */
+  now(): number;
+  close(opts: { reason: string; interrupted?: boolean }): Promise<{ finalHash: string; frames: number; chunks: number }>;
+}
+
+export type RecorderFactory = (opts: {
+  path: string;
+  header: Record<string, unknown>;
+  onChunk: (entry: ChunkEntry) => void;
+  onError: (err: Error) => void;
+}) => RecorderPort;
+
+export interface PipelineDeps {
+  store: Store;
+  recordingsDir: string;
+  createRecorder: RecorderFactory;
+  events: SessionEvents;
+  logger: Logger;
+  /** Gateway key fingerprint, written into each recording's header. */
+  keyFingerprint: string;
+}
+
+interface PendingCommand {
+  frame: number;
+  tUs: number;
+  text: string;
+  decision: CommandDecision;
+  rule?: string;
+  actions?: unknown;
+}
+
+/**
+ * Opens a session for any protocol: store row, recording file, audit events, live events. Fails
+ * (throws) before anything reaches the upstream if the session cannot be recorded.
+ * Command rows for search are written with each recording chunk, not per statement, to keep the
+ * per-statement path free of synchronous database writes.
+ */
+export function openRecordedSession(deps: PipelineDeps, input: OpenSessionInput): RecordedSession {
+  const startedAt = new Date();
+  const id = newSortableId(startedAt);
+  const path = join(deps.recordingsDir, `${id}.vrec`);
+  const failureListeners: Array<(err: Error) => void> = [];
+  const terminateListeners: Array<(reason: string) => void> = [];
+  const counters = { commands: 0, denials: 0, approvals: 0, masked: 0, chunks: 0 };
+  let pending: PendingCommand[] = [];
+  let failed: Error | undefined;
+  let ended: Promise<Session | undefined> | undefined;
+  const log = deps.logger.child({ session: id });
+
+  const flushCommands = () => {
+    if (pending.length === 0) return;
+    const batch = pending;
+    pending = [];
+    for (const c of batch) deps.store.addCommand(id, c);
+  };
+
+  const recorder = deps.createRecorder({
+    path,
+    header: {
+      sessionId: id,
+      protocol: input.protocol,
+      connection: input.connection,
+      principal: input.principal.sub,
+      groups: input.principal.groups,
+      clientAddr: input.clientAddr,
+      upstream: input.upstream,
+      startedAt: startedAt.toISOString(),
+      gatewayKey: deps.keyFingerprint,
+      ...input.header,
+    },
+    onChunk: (entry) => {
+      try {
+        counters.chunks++;
+        deps.store.addChunk(id, entry);
+        flushCommands();
+        deps.store.updateSessionProgress(id, progress());
+        const row = deps.store.getSession(id);
+        if (row) deps.events.updated(row);
+      } catch (err) {
+        fail(err as Error);
+      }
+    },
+    onError: (err) => fail(err),
+  });
+
+  const progress = () => ({
+    bytesIn: recorder.bytesClient,
+    bytesOut: recorder.bytesServer,
+    frames: recorder.frames,
+    ...counters,
+  });
+
+  function fail(err: Error): void {
+    if (failed) return;
+    failed = err;
+    log.error('session recording failed', { err });
+    for (const l of failureListeners) l(err);
+  }
+
+  let row: Session;
+  try {
+    row = deps.store.createSession({
+      id,
+      protocol: input.protocol,
+      connection: input.connection,
+      principal: input.principal.sub,
+      groups: input.principal.groups,
+      clientAddr: input.clientAddr,
+      upstream: input.upstream,
+      startedAt: startedAt.toISOString(),
+      recording: path,
+    });
+    deps.store.appendAudit({
+      type: 'session.start',
+      actor: input.principal.sub,
+      sessionId: id,
+      connection: input.connection,
+      data: { protocol: input.protocol, clientAddr: input.clientAddr, upstream: input.upstream, groups: input.principal.groups },
+    });
+  } catch (err) {
+    void recorder.close({ reason: 'session could not be registered', interrupted: true }).catch(() => {});
+    throw err;
+  }
+  deps.events.started(row);
+
+  const live = (direction: 'client' | 'server', data: Uint8Array, channel: number) => {
+    if (deps.events.isWatched(id))
+      deps.events.frame(id, { n: recorder.frames - 1, tUs: recorder.now(), kind: 'bytes', direction, channel, data });
+  };
+
+  const session: RecordedSession = {
+    id,
+    principal: input.principal,
+    connection: input.connection,
+    stepMode: false,
+    clientBytes(data, channel = 0) {
+      recorder.recordBytes('client', data, channel);
+      live('client', data, channel);
+      return recorder.frames - 1;
+    },
+    serverBytes(data, channel = 0) {
+      recorder.recordBytes('server', data, channel);
+      live('server', data, channel);
+      return recorder.frames - 1;
+    },
+    resize(cols, rows) {
+      recorder.recordResize(cols, rows);
+      if (deps.events.isWatched(id)) deps.events.frame(id, { n: recorder.frames - 1, tUs: recorder.now(), kind: 'resize', cols, rows });
+      return recorder.frames - 1;
+    },
+    annotate(value) {
+      recorder.recordAnnotation(value);
+      if (deps.events.isWatched(id)) deps.events.frame(id, { n: recorder.frames - 1, tUs: recorder.now(), kind: 'annotation', value });
+      return recorder.frames - 1;
+    },
+    command(entry) {
+      counters.commands++;
+      if (entry.decision === 'deny' || entry.decision === 'denied' || entry.decision === 'expired') counters.denials++;
+      if (entry.decision === 'review') counters.approvals++;
+      session.annotate({ type: 'command', frame: entry.frame, text: entry.text, decision: entry.decision, rule: entry.rule, ...(entry.actions === undefined ? {} : { actions: entry.actions }) });
+      pending.push({ frame: entry.frame, tUs: recorder.now(), text: entry.text, decision: entry.decision, ...(entry.rule ? { rule: entry.rule } : {}), ...(entry.actions === undefined ? {} : { actions: entry.actions }) });
+      if (pending.length >= 256) flushCommands();
+    },
+    countMasked(n) {
+      counters.masked += n;
+    },
+    end(reason, status = 'ended') {
+      ended ??= (async () => {
+        session.annotate({ type: 'session.end', reason });
+        let seal: { finalHash: string; frames: number; chunks: number } | undefined;
+        try {
+          seal = await recorder.close({ reason });
+        } catch (err) {
+          log.error('could not seal recording', { err });
+        }
+        try {
+          flushCommands();
+          const endedRow = deps.store.endSession(id, {
+            endedAt: new Date().toISOString(),
+            status: failed || !seal ? 'failed' : status,
+            endReason: failed ? `${reason} (recording failed: ${failed.message})` : reason,
+            finalHash: seal?.finalHash ?? null,
+            ...progress(),
+            ...(seal ? { frames: seal.frames, chunks: seal.chunks } : {}),
+          });
+          deps.store.appendAudit({
+            type: 'session.end',
+            actor: input.principal.sub,
+            sessionId: id,
+            connection: input.connection,
+            data: { reason, status: endedRow.status, frames: endedRow.frames, bytesIn: endedRow.bytesIn, bytesOut: endedRow.bytesOut, finalHash: endedRow.finalHash },
+          });
+          deps.events.ended(endedRow);
+          return endedRow;
+        } catch (err) {
+          log.error('could not record the end of the session', { err });
+          return undefined;
+        }
+      })();
+      return ended;
+    },
+    onFailure(listener) {
+      failureListeners.push(listener);
+      if (failed) listener(failed);
+    },
+    onTerminate(listener) {
+      terminateListeners.push(listener);
+    },
+  };
+  deps.events.register(id, {
+    terminate: (by) => {
+      for (const l of terminateListeners) l(by);
+    },
+    session,
+  });
+  return session;
+}

@@ -1,0 +1,76 @@
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import type { Logger } from '../../logger';
+import type { CancelRegistry } from './cancel-registry';
+import { PgError, serializeCancelRequest, SqlState } from './codec';
+import { PgSession, type PgSessionDeps } from './pg-session';
+
+export interface PgListener {
+  server: Server;
+  address: { host: string; port: number };
+  close(): Promise<void>;
+}
+
+/**
+ * The PostgreSQL listener: one PgSession per client connection. A connection over the session limit
+ * is told why (53300) and closed before anything is read from it.
+ */
+export async function startPgListener(opts: {
+  host: string;
+  port: number;
+  maxSessions: number;
+  logger: Logger;
+  deps: Omit<PgSessionDeps, 'forwardCancel'>;
+  cancels: CancelRegistry;
+}): Promise<PgListener> {
+  const sockets = new Set<Socket>();
+  const deps: PgSessionDeps = {
+    ...opts.deps,
+    forwardCancel: (pid, secret) => forwardCancel(opts.cancels, pid, secret, opts.logger),
+  };
+  const server = createServer({ pauseOnConnect: false, noDelay: true }, (socket) => {
+    if (sockets.size >= opts.maxSessions) {
+      socket.end(PgError.fatal(SqlState.TOO_MANY_CONNECTIONS, 'too many sessions on this Vigil gateway').toBytes());
+      return;
+    }
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+    try {
+      new PgSession(socket, deps);
+    } catch (err) {
+      opts.logger.error('could not start a session', { err });
+      socket.destroy();
+    }
+  });
+  server.on('error', (err) => opts.logger.error('postgres listener error', { err }));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const addr = server.address();
+  const address = typeof addr === 'object' && addr ? { host: addr.address, port: addr.port } : { host: opts.host, port: opts.port };
+  return {
+    server,
+    address,
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        for (const s of sockets) s.destroy();
+      }),
+  };
+}
+
+/** A CancelRequest carries the gateway-issued key: look up the real one and send it to that upstream. */
+function forwardCancel(cancels: CancelRegistry, pid: number, secret: number, logger: Logger): void {
+  const target = cancels.lookup(pid, secret);
+  if (!target) {
+    // As PostgreSQL does, say nothing to the sender of an unknown key.
+    logger.info('cancel request with an unknown key ignored');
+    return;
+  }
+  const socket = connect({ host: target.host, port: target.port }, () => socket.end(serializeCancelRequest(target.pid, target.secret)));
+  socket.on('error', (err) => logger.warn('could not forward cancel request', { err: err.message, session: target.sessionId }));
+  logger.info('cancel request forwarded', { session: target.sessionId });
+}

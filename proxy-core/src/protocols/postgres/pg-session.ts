@@ -1,0 +1,469 @@
+import type { Socket } from 'node:net';
+import { type SecureContext, TLSSocket } from 'node:tls';
+import type { PostgresConnectionConfig } from '../../config/config';
+import type { AuthError, Principal } from '../../identity/identity.types';
+import type { Logger } from '../../logger';
+import type { CommandGate, Verdict } from '../../pipeline/command-gate.types';
+import type { OpenSessionInput, RecordedSession } from '../../pipeline/recorded-session.types';
+import type { CancelRegistry } from './cancel-registry';
+import {
+  BackendCode,
+  FrontendCode,
+  MessageFramer,
+  PgError,
+  ProtocolError,
+  parseStartupPacket,
+  pgNotice,
+  SqlState,
+  serializeAuthenticationCleartextPassword,
+  serializeAuthenticationOk,
+  serializeBackendKeyData,
+  serializeNegotiateProtocolVersion,
+  serializeParameterStatus,
+  serializeReadyForQuery,
+} from './codec';
+import { type ExtendedState, frontendCommand } from './frontend-commands';
+import { ResponseSequencer } from './response-sequencer';
+import type { ResultMasker } from './result-masker.types';
+import { connectUpstream, type UpstreamConnection, UpstreamError, type UpstreamTarget } from './upstream-connector';
+
+export interface PgSessionDeps {
+  logger: Logger;
+  maxMessageBytes: number;
+  authTimeoutMs: number;
+  tls: SecureContext | undefined;
+  findConnection(name: string): PostgresConnectionConfig | undefined;
+  upstreamTarget(connection: PostgresConnectionConfig): UpstreamTarget;
+  verifyToken(token: string): Promise<Principal>;
+  /** Audit an authentication failure (no session exists yet). */
+  authFailed(info: { connection: string; clientAddr: string; code: string; reason: string; user: string }): void;
+  openSession(input: OpenSessionInput): RecordedSession;
+  gateFor(session: RecordedSession, connection: PostgresConnectionConfig): CommandGate;
+  maskerFor(session: RecordedSession, connection: PostgresConnectionConfig): ResultMasker | undefined;
+  cancels: CancelRegistry;
+  forwardCancel(pid: number, secret: number): void;
+}
+
+/** Where a connection is in its life: one switch over this decides what a client message means. */
+enum Step {
+  Startup,
+  Password,
+  Authenticating,
+  Connecting,
+  Relaying,
+  Closed,
+}
+
+const EMPTY = new Uint8Array(0);
+
+/**
+ * One agent connection: startup and token authentication on the client side, the upstream dialled
+ * with the stored credential, then message-by-message relay through policy (CommandGate), masking
+ * (ResultMasker) and recording, with backpressure both ways.
+ */
+export class PgSession {
+  private step = Step.Startup;
+  private client: Socket | TLSSocket;
+  private readonly framer: MessageFramer;
+  private readonly clientAddr: string;
+  private params: Record<string, string> = {};
+  private connection: PostgresConnectionConfig | undefined;
+  private upstream: UpstreamConnection | undefined;
+  private session: RecordedSession | undefined;
+  private gate: CommandGate | undefined;
+  private masker: ResultMasker | undefined;
+  private readonly sequencer = new ResponseSequencer();
+  private readonly extended: ExtendedState = { statements: new Map(), portals: new Map(), skipUntilSync: false };
+  private issuedKey: { pid: number; secret: number } | undefined;
+  private authTimer: NodeJS.Timeout | undefined;
+  /** A held statement: nothing more from the client is processed until it is decided. */
+  private holding = false;
+  private log: Logger;
+
+  constructor(
+    socket: Socket,
+    private readonly deps: PgSessionDeps,
+  ) {
+    this.client = socket;
+    this.clientAddr = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`;
+    this.log = deps.logger.child({ client: this.clientAddr });
+    this.framer = new MessageFramer({ startup: true, maxMessageSize: deps.maxMessageBytes });
+    socket.setNoDelay(true);
+    this.attachClient(socket);
+    this.authTimer = setTimeout(() => this.fatal(SqlState.CONNECTION_FAILURE, 'authentication timed out'), deps.authTimeoutMs);
+  }
+
+  private attachClient(socket: Socket | TLSSocket): void {
+    socket.on('data', (chunk: Buffer) => this.onClientData(chunk));
+    socket.on('drain', () => this.upstream?.socket.resume());
+    socket.on('close', () => void this.shutdown('client disconnected'));
+    // ECONNRESET / EPIPE from a client that went away: 'close' follows and ends the session.
+    socket.on('error', (err) => this.log.debug('client socket error', { err }));
+  }
+
+  private onClientData(chunk: Buffer): void {
+    if (this.step === Step.Closed) return;
+    try {
+      this.framer.push(chunk);
+      this.drainClientFrames();
+    } catch (err) {
+      if (err instanceof ProtocolError) this.fatal(err.sqlState, err.message);
+      else if (err instanceof Error && err.name === 'RangeError') this.fatal(SqlState.PROTOCOL_VIOLATION, `malformed message: ${err.message}`);
+      else {
+        this.log.error('internal error handling client data', { err });
+        this.fatal(SqlState.INTERNAL_ERROR, 'internal gateway error; the session was closed');
+      }
+    }
+  }
+
+  private drainClientFrames(): void {
+    switch (this.step) {
+      case Step.Startup:
+      case Step.Password:
+        for (let frame = this.framer.next(); frame; frame = this.framer.next()) {
+          if (this.step === Step.Startup) this.onStartupPacket(frame.payload, frame.bytes);
+          else this.onPassword(frame.code, frame.payload);
+          if (!this.inStartup()) break;
+        }
+        return;
+      case Step.Relaying:
+        this.relayClientFrames();
+        return;
+      default:
+        // Authenticating / Connecting: bytes wait in the framer (the socket is paused) until relaying starts.
+        return;
+    }
+  }
+
+  private isClosed(): boolean {
+    return this.step === Step.Closed;
+  }
+
+  private inStartup(): boolean {
+    return this.step === Step.Startup || this.step === Step.Password;
+  }
+
+  // ---- startup and authentication ----------------------------------------------------------------
+
+  private onStartupPacket(payload: Uint8Array, bytes: Uint8Array): void {
+    const packet = parseStartupPacket(payload);
+    switch (packet.kind) {
+      case 'ssl':
+        if (this.framer.buffered > 0) {
+          // CVE-2021-23214: bytes pipelined after SSLRequest would be read as if they came over TLS.
+          this.fatal(SqlState.PROTOCOL_VIOLATION, 'unexpected data after SSLRequest');
+          return;
+        }
+        if (this.deps.tls && !(this.client instanceof TLSSocket)) this.upgradeToTls();
+        else this.client.write('N');
+        return;
+      case 'gssenc':
+        this.client.write('N');
+        return;
+      case 'cancel':
+        this.deps.forwardCancel(packet.pid, packet.secret);
+        this.step = Step.Closed;
+        this.client.end();
+        return;
+      case 'startup':
+        this.onStartupMessage(packet.params, packet.protocol, bytes);
+        return;
+    }
+  }
+
+  private upgradeToTls(): void {
+    const raw = this.client;
+    raw.removeAllListeners('data');
+    raw.removeAllListeners('close');
+    raw.removeAllListeners('drain');
+    raw.removeAllListeners('error');
+    raw.write('S');
+    const secure = new TLSSocket(raw, { isServer: true, secureContext: this.deps.tls as SecureContext });
+    this.client = secure;
+    this.attachClient(secure);
+    raw.on('error', (err) => this.log.debug('client socket error', { err }));
+  }
+
+  private startupBytes: Uint8Array = EMPTY;
+
+  private onStartupMessage(params: Record<string, string>, protocol: number, bytes: Uint8Array): void {
+    this.framer.startupDone();
+    this.params = params;
+    this.startupBytes = bytes.slice();
+    const name = params.database ?? params.user ?? '';
+    if (params.replication !== undefined && params.replication !== 'false') {
+      this.fatal(SqlState.FEATURE_NOT_SUPPORTED, 'replication connections are not supported through Vigil');
+      return;
+    }
+    this.connection = this.deps.findConnection(name);
+    if (!this.connection) {
+      this.deps.authFailed({ connection: name, clientAddr: this.clientAddr, code: 'unknown_connection', reason: 'no such connection', user: params.user ?? '' });
+      this.fatal(SqlState.INVALID_CATALOG_NAME, `connection "${name}" does not exist (the database name selects a Vigil connection)`);
+      return;
+    }
+    this.step = Step.Password;
+    const unrecognized = Object.keys(params).filter((k) => k.startsWith('_pq_.'));
+    // We speak 3.0 only: a newer client is told so before authentication, as PostgreSQL does.
+    if ((protocol & 0xffff) > 0 || unrecognized.length > 0) this.client.write(serializeNegotiateProtocolVersion(0, unrecognized));
+    this.client.write(serializeAuthenticationCleartextPassword());
+  }
+
+  private onPassword(code: number, payload: Uint8Array): void {
+    if (code !== FrontendCode.PasswordMessage) {
+      this.fatal(SqlState.PROTOCOL_VIOLATION, `expected a password message, got '${String.fromCharCode(code)}'`);
+      return;
+    }
+    const end = payload.indexOf(0);
+    const token = Buffer.from(payload.buffer, payload.byteOffset, end < 0 ? payload.length : end).toString('utf8');
+    this.step = Step.Authenticating;
+    this.client.pause();
+    this.deps.verifyToken(token).then(
+      (principal) => this.onAuthenticated(principal),
+      (err: AuthError) => this.onAuthFailed(err),
+    );
+  }
+
+  private onAuthFailed(err: AuthError): void {
+    if (this.step === Step.Closed) return;
+    const connection = this.connection?.name ?? '';
+    this.deps.authFailed({ connection, clientAddr: this.clientAddr, code: err.code ?? 'error', reason: err.message, user: this.params.user ?? '' });
+    const sqlState = err.code === 'no_role' ? SqlState.INVALID_AUTHORIZATION_SPECIFICATION : SqlState.INVALID_PASSWORD;
+    const message = err.code ? `token rejected: ${err.message}` : 'token rejected';
+    this.fatal(sqlState, message);
+  }
+
+  private async onAuthenticated(principal: Principal): Promise<void> {
+    if (this.step === Step.Closed) return;
+    const connection = this.connection as PostgresConnectionConfig;
+    if (!principal.roles.includes('agent') && !principal.roles.includes('admin')) {
+      this.onAuthFailed(Object.assign(new Error(`principal "${principal.sub}" has no role that may open database sessions (needs agent or admin)`), { code: 'no_role' }) as AuthError);
+      return;
+    }
+    const target = this.deps.upstreamTarget(connection);
+    try {
+      this.session = this.deps.openSession({
+        protocol: 'postgres',
+        connection: connection.name,
+        principal,
+        clientAddr: this.clientAddr,
+        upstream: `${target.host}:${target.port}/${target.database}`,
+        header: { user: this.params.user ?? null, application: this.params.application_name ?? null },
+      });
+    } catch (err) {
+      this.log.error('cannot open a recorded session', { err });
+      this.fatal(SqlState.SYSTEM_ERROR, 'Vigil cannot record this session right now, so it is refused (fail closed)');
+      return;
+    }
+    const session = this.session;
+    this.log = this.log.child({ session: session.id, principal: principal.sub });
+    session.onFailure((err) => {
+      this.log.error('recording failed: ending session', { err });
+      this.fatal(SqlState.SYSTEM_ERROR, 'Vigil can no longer record this session, so it was ended (fail closed)');
+    });
+    session.onTerminate((reason) => this.fatal(SqlState.ADMIN_SHUTDOWN, `session terminated by ${reason}`));
+    session.clientBytes(this.startupBytes);
+    session.serverBytes(serializeAuthenticationCleartextPassword());
+    // The token is a bearer credential: the recording keeps that a password message came, not its content.
+    session.annotate({ type: 'session.start', principal: principal.sub, groups: principal.groups, connection: connection.name, upstream: `${target.host}:${target.port}/${target.database}`, client: this.clientAddr, params: this.params });
+    this.step = Step.Connecting;
+    try {
+      this.upstream = await connectUpstream(target, this.params);
+    } catch (err) {
+      const e = err as UpstreamError;
+      this.log.warn('upstream connection failed', { err: e.message, kind: e.kind });
+      const msg = e.kind === 'credential' ? `upstream rejected Vigil's stored credential for connection "${connection.name}"` : `upstream for connection "${connection.name}" is unavailable: ${e.message}`;
+      this.fatal(SqlState.CONNECTION_FAILURE, msg, 'failed');
+      return;
+    }
+    if (this.isClosed()) this.upstream.socket.destroy();
+    else this.startRelaying(connection);
+  }
+
+  private startRelaying(connection: PostgresConnectionConfig): void {
+    const upstream = this.upstream as UpstreamConnection;
+    const session = this.session as RecordedSession;
+    clearTimeout(this.authTimer);
+    this.gate = this.deps.gateFor(session, connection);
+    this.masker = this.deps.maskerFor(session, connection);
+    if (upstream.backendKey) {
+      const key = upstream.backendKey;
+      this.issuedKey = this.deps.cancels.issue({ host: upstream.socket.remoteAddress ?? '', port: upstream.socket.remotePort ?? 0, pid: key.pid, secret: key.secret, sessionId: session.id });
+    }
+    const hello = [serializeAuthenticationOk(), ...upstream.parameters.map(([k, v]) => serializeParameterStatus(k, v))];
+    if (this.issuedKey) hello.push(serializeBackendKeyData(this.issuedKey.pid, this.issuedKey.secret));
+    hello.push(serializeReadyForQuery(upstream.status));
+    this.sequencer.lastStatus = upstream.status;
+    const bytes = Buffer.concat(hello);
+    session.serverBytes(bytes);
+    this.client.write(bytes);
+    this.step = Step.Relaying;
+    upstream.socket.on('data', (chunk: Buffer) => this.onUpstreamData(chunk));
+    upstream.socket.on('drain', () => {
+      if (!this.holding) this.client.resume();
+    });
+    upstream.socket.on('close', () => void this.shutdown('upstream closed the connection'));
+    upstream.socket.on('error', (err) => this.log.warn('upstream socket error', { err: err.message }));
+    upstream.socket.resume();
+    this.client.resume();
+    this.relayClientFrames();
+  }
+
+  // ---- relay: client → upstream --------------------------------------------------------------------
+
+  private relayClientFrames(): void {
+    if (this.holding) return;
+    const session = this.session as RecordedSession;
+    const upstream = this.upstream as UpstreamConnection;
+    const out: Uint8Array[] = [];
+    const toClient: Uint8Array[] = [];
+    let terminate = false;
+    for (let frame = this.framer.next(); frame; frame = this.framer.next()) {
+      const n = session.clientBytes(frame.bytes);
+      if (frame.code === FrontendCode.Terminate) {
+        terminate = true;
+        out.push(frame.bytes);
+        break;
+      }
+      const command = frontendCommand(frame, this.extended);
+      if (command.skip) continue; // after a refused message in an extended batch, until Sync
+      if (command.text === undefined) {
+        if (frame.code === FrontendCode.Query || frame.code === FrontendCode.Sync) this.sequencer.forwardedSyncPoint();
+        out.push(frame.bytes);
+        continue;
+      }
+      const verdict = (this.gate as CommandGate).check({ text: command.text, via: command.via ?? 'query', frame: n });
+      session.command({ frame: n, text: command.text, decision: verdict.outcome, rule: verdict.rule });
+      if (verdict.outcome === 'allow') {
+        if (frame.code === FrontendCode.Query) this.sequencer.forwardedSyncPoint();
+        out.push(frame.bytes);
+        continue;
+      }
+      if (verdict.outcome === 'deny') {
+        this.refuse(frame.code, verdict.message, toClient);
+        continue;
+      }
+      // Review: flush what came before, hold this message (and everything behind it) until decided.
+      this.writeUpstream(upstream, out);
+      out.length = 0;
+      this.hold(frame.code, frame.bytes.slice(), verdict, toClient);
+      break;
+    }
+    this.writeUpstream(upstream, out);
+    this.writeClient(toClient);
+    if (terminate) void this.shutdown('client terminated the session');
+  }
+
+  /** Answers a refused command with 42501 where the client expects the reply (see ResponseSequencer). */
+  private refuse(code: number, message: string, toClient: Uint8Array[]): void {
+    const error = PgError.error(SqlState.INSUFFICIENT_PRIVILEGE, message).toBytes();
+    if (code === FrontendCode.Query) {
+      toClient.push(...this.sequencer.reply((status) => Buffer.concat([error, serializeReadyForQuery(status)])));
+    } else {
+      // Extended protocol: like the server after an error, discard until Sync, then answer at that Sync.
+      this.sequencer.injectBeforeNextSyncReply(() => error);
+      this.extended.skipUntilSync = true;
+    }
+  }
+
+  private hold(code: number, bytes: Uint8Array, verdict: Extract<Verdict, { outcome: 'review' }>, toClient: Uint8Array[]): void {
+    this.holding = true;
+    this.client.pause();
+    toClient.push(pgNotice(verdict.notice, { code: '01000' }));
+    verdict.decided.then(
+      (outcome) => {
+        if (this.step !== Step.Relaying) return;
+        const session = this.session as RecordedSession;
+        session.annotate({ type: 'approval.decided', requestId: verdict.requestId, decision: outcome.approved ? 'approve' : 'deny', approver: outcome.approver, reason: outcome.reason });
+        this.holding = false;
+        const replies: Uint8Array[] = [];
+        if (outcome.approved) {
+          // Exactly the bytes that were approved, once.
+          if (code === FrontendCode.Query) this.sequencer.forwardedSyncPoint();
+          this.writeUpstream(this.upstream as UpstreamConnection, [bytes]);
+        } else {
+          const why = outcome.status === 'expired' ? 'approval timed out' : `denied by ${outcome.approver ?? 'an approver'}`;
+          this.refuse(code, `statement not approved (${why}${outcome.reason ? `: ${outcome.reason}` : ''}); request ${verdict.requestId}`, replies);
+        }
+        this.writeClient(replies);
+        this.client.resume();
+        this.relayClientFrames();
+      },
+      (err) => {
+        this.log.error('approval wait failed', { err });
+        this.fatal(SqlState.INTERNAL_ERROR, 'approval could not be completed; session closed');
+      },
+    );
+  }
+
+  private writeUpstream(upstream: UpstreamConnection, out: Uint8Array[]): void {
+    if (out.length === 0) return;
+    let ok = true;
+    upstream.socket.cork();
+    for (const bytes of out) ok = upstream.socket.write(bytes);
+    upstream.socket.uncork();
+    if (!ok) this.client.pause(); // resumed on upstream 'drain'
+  }
+
+  // ---- relay: upstream → client --------------------------------------------------------------------
+
+  private onUpstreamData(chunk: Buffer): void {
+    if (this.step !== Step.Relaying) return;
+    const upstream = this.upstream as UpstreamConnection;
+    const out: Uint8Array[] = [];
+    try {
+      upstream.framer.push(chunk);
+      for (let frame = upstream.framer.next(); frame; frame = upstream.framer.next()) {
+        if (frame.code === BackendCode.ReadyForQuery) {
+          out.push(...this.sequencer.beforeReadyForQuery(), frame.bytes);
+          out.push(...this.sequencer.afterReadyForQuery(frame.payload[0] ?? TX_IDLE));
+          continue;
+        }
+        out.push(this.masker ? this.masker.filter(frame) : frame.bytes);
+      }
+    } catch (err) {
+      this.log.error('upstream sent bytes the gateway cannot frame', { err });
+      this.fatal(SqlState.PROTOCOL_VIOLATION, 'upstream protocol error; session closed');
+      return;
+    }
+    this.writeClient(out);
+  }
+
+  private writeClient(out: Uint8Array[]): void {
+    if (out.length === 0) return;
+    const bytes = out.length === 1 ? (out[0] as Uint8Array) : Buffer.concat(out);
+    this.session?.serverBytes(bytes);
+    if (!this.client.write(bytes)) this.upstream?.socket.pause(); // resumed on client 'drain'
+  }
+
+  // ---- endings --------------------------------------------------------------------------------------
+
+  /** Sends a FATAL error to the client and ends the session (recording it first). */
+  private fatal(sqlState: string, message: string, status: 'ended' | 'failed' = 'ended'): void {
+    if (this.step === Step.Closed) return;
+    const bytes = PgError.fatal(sqlState, message).toBytes();
+    this.session?.serverBytes(bytes);
+    this.client.end(bytes);
+    void this.shutdown(message, status);
+  }
+
+  private async shutdown(reason: string, status: 'ended' | 'failed' = 'ended'): Promise<void> {
+    if (this.step === Step.Closed) return;
+    this.step = Step.Closed;
+    clearTimeout(this.authTimer);
+    this.gate?.close();
+    if (this.issuedKey) this.deps.cancels.release(this.issuedKey.pid, this.issuedKey.secret);
+    if (this.upstream) {
+      this.upstream.socket.end(TERMINATE);
+      this.upstream.socket.destroySoon();
+    }
+    if (!this.client.destroyed) this.client.end();
+    try {
+      await this.session?.end(reason, status);
+    } catch (err) {
+      this.log.error('could not end session cleanly', { err });
+    }
+  }
+}
+
+const TERMINATE = new Uint8Array([0x58, 0, 0, 0, 4]);
+const TX_IDLE = 0x49; // 'I'

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { ResponseSequencer } from './response-sequencer';
+
+const tag = (s: string) => () => new TextEncoder().encode(s);
+const text = (parts: Uint8Array[]) => parts.map((p) => new TextDecoder().decode(p));
+
+describe('ResponseSequencer', () => {
+  it('answers at once when the upstream owes nothing', () => {
+    const seq = new ResponseSequencer();
+    expect(text(seq.reply(tag('denied')))).toEqual(['denied']);
+  });
+
+  it('holds a made-up reply until the earlier upstream replies are through', () => {
+    const seq = new ResponseSequencer();
+    seq.forwardedSyncPoint();
+    seq.forwardedSyncPoint();
+    expect(seq.reply(tag('denied'))).toEqual([]);
+    expect(seq.afterReadyForQuery(0x49)).toEqual([]);
+    expect(text(seq.afterReadyForQuery(0x54))).toEqual(['denied']);
+    expect(seq.owed).toBe(0);
+  });
+
+  it('passes the latest transaction status to the made-up reply', () => {
+    const seq = new ResponseSequencer();
+    seq.forwardedSyncPoint();
+    const seen: number[] = [];
+    seq.reply((status) => {
+      seen.push(status);
+      return new Uint8Array();
+    });
+    seq.afterReadyForQuery(0x54);
+    expect(seen).toEqual([0x54]);
+  });
+
+  it('injects a refused batch message before the ReadyForQuery answering its Sync', () => {
+    const seq = new ResponseSequencer();
+    seq.forwardedSyncPoint(); // an earlier batch
+    seq.injectBeforeNextSyncReply(tag('error in batch 2'));
+    seq.forwardedSyncPoint(); // the Sync of batch 2
+    expect(seq.beforeReadyForQuery()).toEqual([]);
+    seq.afterReadyForQuery(0x49);
+    expect(text(seq.beforeReadyForQuery())).toEqual(['error in batch 2']);
+    seq.afterReadyForQuery(0x49);
+    expect(seq.owed).toBe(0);
+  });
+
+  it('keeps several made-up replies in request order', () => {
+    const seq = new ResponseSequencer();
+    seq.forwardedSyncPoint();
+    seq.reply(tag('a'));
+    seq.forwardedSyncPoint();
+    seq.reply(tag('b'));
+    expect(text(seq.afterReadyForQuery(0x49))).toEqual(['a']);
+    expect(text(seq.afterReadyForQuery(0x49))).toEqual(['b']);
+  });
+});

@@ -1,0 +1,171 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { configSchema, type VigilConfig } from '../../src/config/config';
+import { type Gateway, startGateway } from '../../src/gateway';
+import { createLogger, type Logger } from '../../src/logger';
+import { startTestIdp, type TestIdp } from './oidc-provider';
+import { freePort, type PgCluster, startPgCluster } from './pg-cluster';
+
+/** A TCP listener that only counts connections: proof that nothing reached an upstream. */
+export interface Canary {
+  port: number;
+  connections: number;
+  close(): Promise<void>;
+}
+
+export async function startCanary(): Promise<Canary> {
+  const sockets = new Set<import('node:net').Socket>();
+  const canary = { port: 0, connections: 0, close: async () => {} };
+  const server: Server = createServer((s) => {
+    canary.connections++;
+    sockets.add(s);
+    s.destroy();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  canary.port = (server.address() as { port: number }).port;
+  canary.close = () =>
+    new Promise((r) => {
+      for (const s of sockets) s.destroy();
+      server.close(() => r());
+    });
+  return canary;
+}
+
+export interface Harness {
+  cluster: PgCluster;
+  idp: TestIdp;
+  gateway: Gateway;
+  canary: Canary;
+  host: string;
+  port: number;
+  dataDir: string;
+  logs: string[];
+  agentToken(): Promise<string>;
+  client(opts?: { connection?: string; password?: string; ssl?: boolean }): Promise<pg.Client>;
+  config: VigilConfig;
+  stop(): Promise<void>;
+}
+
+const ALLOW_ALL = {
+  name: 'allow-all',
+  rules: [
+    { match: { statements: ['*'] }, action: 'allow' },
+    { match: { unparsed: true }, action: 'allow' },
+  ],
+};
+
+/**
+ * A gateway in-process against a real PostgreSQL cluster (with TLS) and a real OIDC provider, with one
+ * connection per upstream authentication method, plus connections whose upstream is down, rejects
+ * the stored credential, or is a canary.
+ */
+export async function startHarness(
+  opts: { extraConfig?: Record<string, unknown>; policies?: unknown[]; connectionPolicy?: string } = {},
+): Promise<Harness> {
+  const cluster = await startPgCluster({ ssl: true, database: 'shop' });
+  const idp = await startTestIdp();
+  const canary = await startCanary();
+  const dataDir = mkdtempSync(join(tmpdir(), 'vigil-gw-'));
+  const deadPort = await freePort();
+  const logs: string[] = [];
+  const logger: Logger = createLogger({ level: 'debug', write: (l) => logs.push(l) });
+  const policy = opts.connectionPolicy ?? 'allow-all';
+  const upstream = (user: string, extra: Record<string, unknown> = {}) => ({
+    host: cluster.host,
+    port: cluster.port,
+    database: 'shop',
+    user,
+    passwordEnv: 'UPSTREAM_PASSWORD',
+    tls: 'disable',
+    ...extra,
+  });
+  const raw = {
+    listen: { api: '127.0.0.1:0', postgres: '127.0.0.1:0' },
+    dataDir,
+    auth: {
+      issuer: idp.issuer,
+      audience: idp.audience,
+      roles: { admin: ['vigil-admins'], agent: ['ai-agents'], approver: ['dba'], auditor: ['security'] },
+    },
+    connections: [
+      { name: 'shop', type: 'postgres', upstream: upstream(cluster.roles.scram), policy },
+      { name: 'shop-md5', type: 'postgres', upstream: upstream(cluster.roles.md5), policy },
+      { name: 'shop-plain', type: 'postgres', upstream: upstream(cluster.roles.plain), policy },
+      {
+        name: 'shop-trust',
+        type: 'postgres',
+        upstream: upstream(cluster.roles.trust, { passwordEnv: undefined }),
+        policy,
+      },
+      { name: 'shop-tls', type: 'postgres', upstream: upstream(cluster.roles.scram, { tls: 'require' }), policy },
+      {
+        name: 'shop-down',
+        type: 'postgres',
+        upstream: { ...upstream(cluster.roles.scram), port: deadPort, connectTimeoutMs: 2000 },
+        policy,
+      },
+      {
+        name: 'shop-badcred',
+        type: 'postgres',
+        upstream: upstream(cluster.roles.scram, { passwordEnv: 'WRONG_PASSWORD' }),
+        policy,
+      },
+      { name: 'canary', type: 'postgres', upstream: { ...upstream('nobody'), port: canary.port }, policy },
+    ],
+    policies: [ALLOW_ALL, ...(opts.policies ?? [])],
+    ...opts.extraConfig,
+  };
+  const config = configSchema.parse(raw);
+  const gateway = await startGateway({
+    config,
+    logger,
+    env: { UPSTREAM_PASSWORD: cluster.password, WRONG_PASSWORD: 'not-the-password' },
+  });
+  const { host, port } = gateway.postgres.address;
+  const agentToken = () => idp.tokenFor('agent-1');
+  return {
+    cluster,
+    idp,
+    gateway,
+    canary,
+    host,
+    port,
+    dataDir,
+    logs,
+    config,
+    agentToken,
+    async client(o = {}) {
+      const c = new pg.Client({
+        host,
+        port,
+        database: o.connection ?? 'shop',
+        user: 'agent-1',
+        password: o.password ?? (await agentToken()),
+        ssl: o.ssl ? { rejectUnauthorized: false } : false,
+      });
+      await c.connect();
+      return c;
+    },
+    async stop() {
+      await gateway.close();
+      await canary.close();
+      await idp.close();
+      await cluster.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Waits until `predicate` holds (sessions end asynchronously after a socket closes). */
+export async function eventually<T>(fn: () => T | undefined | false, timeoutMs = 5000): Promise<T> {
+  const start = Date.now();
+  for (;;) {
+    const v = fn();
+    if (v) return v;
+    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
