@@ -7,7 +7,9 @@ import { createDevIssuer, type DevIssuer } from './identity/dev-issuer';
 import type { Principal } from './identity/identity.types';
 import { createTokenVerifier } from './identity/token-verifier';
 import type { Logger } from './logger';
-import { allowAllGate } from './pipeline/command-gate.types';
+import { ApprovalBroker } from './approvals/approval-broker';
+import { type CompiledPolicy, compilePolicy, createClassificationCache, initSqlClassifier } from './policy';
+import { createSqlGate } from './pipeline/sql-gate';
 import { openRecordedSession, type RecorderFactory } from './pipeline/open-recorded-session';
 import { SessionHub } from './pipeline/session-events';
 import { CancelRegistry } from './protocols/postgres/cancel-registry';
@@ -24,6 +26,7 @@ export interface Gateway {
   config: VigilConfig;
   store: Store;
   hub: SessionHub;
+  broker: ApprovalBroker;
   signingKey: SigningKey;
   devIssuer: DevIssuer | undefined;
   postgres: PgListener;
@@ -70,6 +73,11 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     allowInsecureHttp: isLoopbackUrl(config.auth.issuer),
   });
 
+  await initSqlClassifier();
+  const policies = new Map<string, CompiledPolicy>(config.policies.map((p) => [p.name, compilePolicy(p)]));
+  const classifier = createClassificationCache({ maxEntries: 5000 });
+  const broker = new ApprovalBroker({ store, logger: logger.child({ part: 'approvals' }) });
+  const approvalsUrl = `${apiUrl}/#/approvals`;
   const hub = new SessionHub();
   const compressor = createZstdCompressor();
   const createRecorder: RecorderFactory = (r) =>
@@ -119,7 +127,16 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
           data: { protocol: 'postgres', clientAddr: info.clientAddr, code: info.code, reason: info.reason },
         }),
       openSession: (input) => openRecordedSession(pipeline, input),
-      gateFor: () => allowAllGate,
+      gateFor: (session, connection) =>
+        createSqlGate({
+          policy: policies.get(connection.policy) as CompiledPolicy,
+          session,
+          classifier,
+          broker,
+          store,
+          logger: logger.child({ part: 'policy', session: session.id }),
+          approvalsUrl,
+        }),
       maskerFor: () => undefined,
       cancels,
     },
@@ -143,11 +160,13 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     config,
     store,
     hub,
+    broker,
     signingKey,
     devIssuer,
     postgres,
     api,
     async close() {
+      broker.close();
       await api.close();
       await postgres.close();
       // Sessions end as their sockets close; give their seals a moment before the store goes.

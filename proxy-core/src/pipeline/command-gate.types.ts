@@ -9,14 +9,23 @@ export interface CommandToCheck {
   via: string;
   /** Recording frame the command arrived in. */
   frame: number;
+  /** The prepared statement a Parse creates ('' = unnamed), where the protocol has them. */
+  name?: string;
+}
+
+/** What the policy found in a command, kept with the decision in the recording, store and audit log. */
+export interface VerdictDetail {
+  reason: string;
+  actions: string[];
 }
 
 export type Verdict =
-  | { outcome: 'allow'; rule: string | null }
-  | { outcome: 'deny'; rule: string | null; message: string }
+  | { outcome: 'allow'; rule: string | null; detail?: VerdictDetail }
+  | { outcome: 'deny'; rule: string | null; message: string; detail?: VerdictDetail }
   | {
       outcome: 'review';
       rule: string | null;
+      detail?: VerdictDetail;
       requestId: string;
       /** Told to the client right away (where the protocol can), e.g. a NoticeResponse. */
       notice: string;

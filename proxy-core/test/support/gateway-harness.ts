@@ -53,6 +53,7 @@ const ALLOW_ALL = {
   name: 'allow-all',
   rules: [
     { match: { statements: ['*'] }, action: 'allow' },
+    { match: { functions: ['*'] }, action: 'allow' },
     { match: { unparsed: true }, action: 'allow' },
   ],
 };

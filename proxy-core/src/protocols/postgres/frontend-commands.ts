@@ -16,6 +16,8 @@ export interface FrontendCommand {
   /** SQL (or a description) the policy must judge; undefined when the message carries no command. */
   text?: string;
   via?: string;
+  /** The prepared statement a Parse creates. */
+  name?: string;
   /** Drop the message (an earlier one in this batch was refused). */
   skip?: boolean;
 }
@@ -42,7 +44,7 @@ export function frontendCommand(frame: PgFrame, state: ExtendedState): FrontendC
       const parse = parseParse(new BufferReader(frame.payload));
       state.statements.set(parse.name, parse.query);
       (state.batchParsed ??= new Set()).add(parse.name);
-      return { text: parse.query, via: 'parse' };
+      return { text: parse.query, via: 'parse', name: parse.name };
     }
     case FrontendCode.Bind: {
       const bind = parseBind(new BufferReader(frame.payload));

@@ -331,8 +331,8 @@ export class PgSession {
         out.push(frame.bytes);
         continue;
       }
-      const verdict = (this.gate as CommandGate).check({ text: command.text, via: command.via ?? 'query', frame: n });
-      session.command({ frame: n, text: command.text, decision: verdict.outcome, rule: verdict.rule });
+      const verdict = (this.gate as CommandGate).check({ text: command.text, via: command.via ?? 'query', frame: n, ...(command.name === undefined ? {} : { name: command.name }) });
+      session.command({ frame: n, text: command.text, decision: verdict.outcome, rule: verdict.rule, ...(verdict.detail ? { actions: verdict.detail } : {}) });
       if (verdict.outcome === 'allow') {
         if (frame.code === FrontendCode.Query) this.sequencer.forwardedSyncPoint();
         out.push(frame.bytes);

@@ -1,0 +1,191 @@
+import { spawn } from 'node:child_process';
+import { connect } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApprovalError } from '../src/approvals/approval-broker';
+import type { Principal } from '../src/identity/identity.types';
+import type { ApprovalRequest } from '../src/store/store.types';
+import { eventually, type Harness, startHarness } from './support/gateway-harness';
+
+let h: Harness;
+
+const REVIEW_POLICY = {
+  name: 'review-writes',
+  rules: [
+    { match: { statements: ['select', 'show', 'set', 'begin', 'commit', 'rollback'] }, action: 'allow' },
+    { match: { statements: ['insert', 'update', 'delete'], tables: ['slow_review'] }, action: 'review', approvers: { groups: ['dba'], count: 1 }, timeout: '1s' },
+    { match: { statements: ['insert', 'update', 'delete'], tables: ['two_keys'] }, action: 'review', approvers: { groups: ['dba'], count: 2 }, timeout: '1m' },
+    { match: { statements: ['insert', 'update', 'delete'] }, action: 'review', approvers: { groups: ['dba'], count: 1 }, timeout: '1m' },
+    { match: { statements: ['drop', 'truncate'] }, action: 'deny' },
+  ],
+};
+
+const approver = (sub: string): Principal => ({ sub, groups: ['dba'], roles: ['approver'], issuer: 'test', expiresAt: 0 });
+
+beforeAll(async () => {
+  h = await startHarness({ policies: [REVIEW_POLICY], connectionPolicy: 'review-writes' });
+  await h.cluster.query('CREATE TABLE orders (id int PRIMARY KEY, note text); CREATE TABLE slow_review (id int); CREATE TABLE two_keys (id int)');
+}, 120_000);
+
+afterAll(async () => {
+  await h?.stop();
+});
+
+async function pendingFor(statement: RegExp): Promise<ApprovalRequest> {
+  return eventually(() => h.gateway.store.listApprovals({ status: 'pending' }).find((a) => statement.test(a.statement)));
+}
+
+async function count(sql: string): Promise<number> {
+  const r = await h.cluster.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${sql}`);
+  return r.rows[0]?.n ?? -1;
+}
+
+describe('just-in-time approval of single statements', () => {
+  it('approve: the held statement runs exactly once, then the session goes on', async () => {
+    const c = await h.client();
+    const notices: string[] = [];
+    c.on('notice', (n) => notices.push(n.message ?? ''));
+    const insert = c.query("INSERT INTO orders VALUES (1, 'approved')");
+    const request = await pendingFor(/VALUES \(1, 'approved'\)/);
+    expect(await count('orders')).toBe(0); // held: nothing reached the upstream
+    h.gateway.broker.decide(request.id, approver('alice'), 'approve', 'looks fine');
+    await insert;
+    expect(await count("orders WHERE note = 'approved'")).toBe(1);
+    expect(notices.join('\n')).toContain(request.id);
+    const after = await c.query('SELECT count(*)::int AS n FROM orders');
+    expect(after.rows[0].n).toBe(1);
+    await c.end();
+  });
+
+  it("deny: the agent gets 42501 with the approver's reason; nothing changed", async () => {
+    const c = await h.client();
+    const insert = c.query("INSERT INTO orders VALUES (2, 'denied')");
+    const request = await pendingFor(/VALUES \(2, 'denied'\)/);
+    h.gateway.broker.decide(request.id, approver('alice'), 'deny', 'not during the freeze');
+    await expect(insert).rejects.toMatchObject({ code: '42501', message: expect.stringContaining('not during the freeze') });
+    expect(await count('orders WHERE id = 2')).toBe(0);
+    const r = await c.query('SELECT 1 AS ok');
+    expect(r.rows[0].ok).toBe(1);
+    await c.end();
+  });
+
+  it('timeout: an undecided statement expires and is refused', async () => {
+    const c = await h.client();
+    await expect(c.query('INSERT INTO slow_review VALUES (1)')).rejects.toMatchObject({ code: '42501', message: expect.stringMatching(/timed out/) });
+    expect(await count('slow_review')).toBe(0);
+    expect(h.gateway.store.listApprovals({ status: 'expired' }).length).toBeGreaterThan(0);
+    await c.end();
+  });
+
+  it('a client that disconnects while held cancels the request', async () => {
+    const c = await h.client();
+    c.on('error', () => {}); // the test cuts the connection itself
+    c.query("INSERT INTO orders VALUES (3, 'abandoned')").catch(() => {});
+    const request = await pendingFor(/VALUES \(3, 'abandoned'\)/);
+    (c as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
+    await eventually(() => h.gateway.store.getApproval(request.id)?.status === 'cancelled');
+    expect(() => h.gateway.broker.decide(request.id, approver('alice'), 'approve', '')).toThrow(ApprovalError);
+    expect(await count('orders WHERE id = 3')).toBe(0);
+  });
+
+  it('two approvers required: one approval is not enough', async () => {
+    const c = await h.client();
+    const insert = c.query('INSERT INTO two_keys VALUES (7)');
+    const request = await pendingFor(/two_keys/);
+    h.gateway.broker.decide(request.id, approver('alice'), 'approve', '');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await count('two_keys')).toBe(0);
+    expect(() => h.gateway.broker.decide(request.id, approver('alice'), 'approve', '')).toThrow(/already voted/);
+    h.gateway.broker.decide(request.id, approver('bob'), 'approve', '');
+    await insert;
+    expect(await count('two_keys')).toBe(1);
+    await c.end();
+  });
+
+  it('self-approval is refused', async () => {
+    const c = await h.client();
+    const insert = c.query("INSERT INTO orders VALUES (4, 'self')");
+    const request = await pendingFor(/VALUES \(4, 'self'\)/);
+    const self: Principal = { sub: 'agent-1', groups: ['dba', 'ai-agents'], roles: ['approver', 'agent'], issuer: 'test', expiresAt: 0 };
+    expect(() => h.gateway.broker.decide(request.id, self, 'approve', 'me')).toThrow(/own request/);
+    h.gateway.broker.decide(request.id, approver('alice'), 'deny', 'no');
+    await expect(insert).rejects.toMatchObject({ code: '42501' });
+    await c.end();
+  });
+
+  it('statements pipelined behind a held one wait for it and keep their order', async () => {
+    const token = await h.agentToken();
+    const query = (sql: string) => {
+      const body = Buffer.from(`${sql}\0`);
+      const head = Buffer.alloc(5);
+      head.write('Q');
+      head.writeInt32BE(body.length + 4, 1);
+      return Buffer.concat([head, body]);
+    };
+    const startup = (() => {
+      const body = Buffer.from('user\0agent-1\0database\0shop\0\0');
+      const head = Buffer.alloc(8);
+      head.writeInt32BE(body.length + 8, 0);
+      head.writeInt32BE(196608, 4);
+      return Buffer.concat([head, body]);
+    })();
+    const password = (() => {
+      const body = Buffer.from(`${token}\0`);
+      const head = Buffer.alloc(5);
+      head.write('p');
+      head.writeInt32BE(body.length + 4, 1);
+      return Buffer.concat([head, body]);
+    })();
+    const received: Buffer[] = [];
+    const socket = connect({ host: h.host, port: h.port });
+    socket.on('data', (d) => received.push(d));
+    await new Promise((r) => socket.once('connect', r));
+    socket.write(startup);
+    await new Promise((r) => setTimeout(r, 50));
+    socket.write(password);
+    await eventually(() => Buffer.concat(received).includes(Buffer.from([0x5a, 0, 0, 0, 5])));
+    received.length = 0;
+    // Three statements in one write: the INSERT is held, the two SELECTs behind it must wait.
+    socket.write(Buffer.concat([query("INSERT INTO orders VALUES (10, 'pipelined')"), query('SELECT 111'), query('SELECT count(*) FROM orders WHERE id = 10')]));
+    const request = await pendingFor(/pipelined/);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(Buffer.concat(received).toString('latin1')).not.toContain('111'); // nothing behind the held one ran
+    h.gateway.broker.decide(request.id, approver('alice'), 'approve', '');
+    await eventually(() => Buffer.concat(received).toString('latin1').split('Z\0\0\0\x05').length >= 4);
+    const text = Buffer.concat(received).toString('latin1');
+    expect(text.indexOf('INSERT 0 1')).toBeGreaterThan(-1);
+    expect(text.indexOf('INSERT 0 1')).toBeLessThan(text.indexOf('111'));
+    // The last SELECT saw the approved row: order was kept.
+    expect(text.slice(text.lastIndexOf('D'))).toContain('1');
+    socket.destroy();
+  });
+
+  it('psql: the agent is told at once that its statement waits, then gets its result', async () => {
+    const token = await h.agentToken();
+    const p = spawn('psql', [`host=${h.host} port=${h.port} dbname=shop user=agent-1 sslmode=disable`, '-X', '-c', "UPDATE orders SET note = 'via psql' WHERE id = 1"], {
+      env: { ...process.env, PGPASSWORD: token },
+    });
+    let out = '';
+    let err = '';
+    p.stdout.on('data', (d) => (out += d));
+    p.stderr.on('data', (d) => (err += d));
+    const request = await pendingFor(/via psql/);
+    await eventually(() => err.includes(request.id));
+    h.gateway.broker.decide(request.id, approver('alice'), 'approve', '');
+    await new Promise((r) => p.on('close', r));
+    expect(out).toContain('UPDATE 1');
+    expect(await count("orders WHERE note = 'via psql'")).toBe(1);
+  });
+
+  it('a denied statement fails with 42501 naming the rule; the table is still there', async () => {
+    const c = await h.client();
+    await expect(c.query('DROP TABLE orders')).rejects.toMatchObject({ code: '42501', message: expect.stringContaining('review-writes#5') });
+    expect(await count('orders')).toBeGreaterThan(0);
+    await c.end();
+  });
+
+  it('every approval transition is in the audit log', () => {
+    const types = new Set(h.gateway.store.listAudit({ limit: 10_000 }).map((e) => e.type));
+    for (const t of ['approval.requested', 'approval.decided', 'statement']) expect(types).toContain(t);
+  });
+});
+
