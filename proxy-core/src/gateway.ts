@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createSecureContext, type SecureContext } from 'node:tls';
 import { type ApiServer, startApiServer } from './api/api-server';
 import { hostOf, type PostgresConnectionConfig, portOf, resolveSecret, type VigilConfig } from './config/config';
@@ -146,7 +147,26 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     host: hostOf(config.listen.api),
     port: portOf(config.listen.api),
     logger: logger.child({ part: 'api' }),
-    devIssuer,
+    store,
+    hub,
+    approvals: broker,
+    verifier,
+    ...(devIssuer ? { devIssuer } : {}),
+    ...(config.auth.clientId
+      ? {
+          humanLogin: {
+            issuer: config.auth.issuer,
+            clientId: config.auth.clientId,
+            ...(config.auth.clientSecretEnv ? { clientSecret: env[config.auth.clientSecretEnv] } : {}),
+            redirectUri: `${apiUrl}/auth/callback`,
+            allowInsecureHttp: isLoopbackUrl(config.auth.issuer),
+          },
+        }
+      : {}),
+    connections: config.connections.map((c) => ({ name: c.name, type: c.type, ...(c.description ? { description: c.description } : {}) })),
+    postgresAddress: { host: postgres.address.host, port: postgres.address.port },
+    signingKey: { fingerprint: signingKey.fingerprint, publicKeyPem: signingKey.publicKeyPem },
+    staticDir: fileURLToPath(new URL('../../renderer/dist', import.meta.url)),
   });
 
   logger.info('gateway started', {

@@ -62,12 +62,14 @@ export function parseConfig(text: string, source: string, baseDir: string): Vigi
       source,
       doc.errors.map((e) => ({ path: `line ${e.linePos?.[0]?.line ?? '?'}`, message: e.message.split('\n')[0] ?? e.message })),
     );
-  const result = configSchema.safeParse(doc.toJS() ?? {});
+  const raw: unknown = doc.toJS() ?? {};
+  const result = configSchema.safeParse(raw);
   if (!result.success)
-    throw new ConfigError(
-      source,
-      result.error.issues.map((issue) => ({ path: formatPath(issue.path), message: describeIssue(issue) })),
-    );
+    throw new ConfigError(source, [
+      ...result.error.issues.map((issue) => ({ path: formatPath(issue.path), message: describeIssue(issue) })),
+      // Zod skips whole-config checks once a field is wrong; report dangling references anyway, all at once.
+      ...danglingPolicies(raw),
+    ]);
   return resolvePaths(result.data, baseDir);
 }
 
@@ -101,6 +103,15 @@ export function portOf(hostPort: string): number {
 
 export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+function danglingPolicies(raw: unknown): Array<{ path: string; message: string }> {
+  const cfg = raw as { connections?: unknown; policies?: unknown };
+  if (!Array.isArray(cfg.connections) || !Array.isArray(cfg.policies)) return [];
+  const names = new Set(cfg.policies.map((p: { name?: unknown }) => p?.name));
+  return cfg.connections.flatMap((c: { policy?: unknown }, i) =>
+    typeof c?.policy === 'string' && !names.has(c.policy) ? [{ path: `connections[${i}].policy`, message: `no policy named "${c.policy}"` }] : [],
+  );
 }
 
 function resolvePaths(cfg: VigilConfig, baseDir: string): VigilConfig {
