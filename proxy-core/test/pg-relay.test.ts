@@ -188,6 +188,13 @@ describe('PostgreSQL clients through the gateway, compared with the same work di
     }
   });
 
+  it('a session that turns standard_conforming_strings off is ended (policy could no longer read its SQL)', async () => {
+    const c = await h.client();
+    c.on('error', () => {});
+    await expect(c.query('SET standard_conforming_strings = off')).rejects.toThrow(/standard_conforming_strings/);
+    await c.end().catch(() => {});
+  });
+
   it('every session is in the store with its counters, and its recording seals', async () => {
     const c = await h.client();
     await c.query('SELECT 42');

@@ -41,10 +41,17 @@ export function createSqlGate(deps: SqlGateDeps): CommandGate {
       let classification: SqlClassification;
       let decision: Decision;
       try {
-        classification = deps.classifier.classify(command.text);
-        if (command.via === 'parse') prepared.set(command.name ?? '', classification);
-        const resolved = prepared.resolve(classification);
-        decision = decide(deps.policy, { principal: session.principal, stepMode: session.stepMode }, sqlActions(resolved), resolved);
+        const ctx = { principal: session.principal, stepMode: session.stepMode };
+        if (command.via === 'function-call') {
+          // A fast-path FunctionCall carries no SQL to classify: only a rule allowing unparsed input lets it run.
+          classification = { statements: [], unparsed: true };
+          decision = decide(deps.policy, ctx, [{ type: 'unparsed', reason: command.text.replace(/^-- /, '') }]);
+        } else {
+          classification = deps.classifier.classify(command.text);
+          if (command.via === 'parse') prepared.set(command.name ?? '', classification);
+          const resolved = prepared.resolve(classification);
+          decision = decide(deps.policy, ctx, sqlActions(resolved), resolved);
+        }
         if (decision.outcome === 'allow' && command.via === 'query') prepared.record(classification);
       } catch (err) {
         // Policy that cannot be evaluated never lets the statement through (fail closed).
@@ -73,7 +80,12 @@ export function createSqlGate(deps: SqlGateDeps): CommandGate {
           });
           pending.add(request.id);
           session.annotate({ type: 'approval.requested', requestId: request.id, text: command.text, rule, approvers, expiresAt: request.expiresAt });
-          void decided.finally(() => pending.delete(request.id));
+          const held = classification;
+          void decided.then((outcome) => {
+            pending.delete(request.id);
+            // An approved PREPARE defines what a later EXECUTE runs, as an allowed one does.
+            if (outcome.approved && command.via === 'query') prepared.record(held);
+          });
           return {
             outcome: 'review',
             rule,

@@ -214,6 +214,8 @@ function startup(
             }
             case BackendCode.ParameterStatus: {
               const p = parseParameterStatus(frame.payload);
+              if (p.name === 'standard_conforming_strings' && p.value !== 'on')
+                throw new UpstreamError('upstream has standard_conforming_strings off; Vigil cannot police SQL read that way', 'refused');
               parameters.push([p.name, p.value]);
               break;
             }
