@@ -15,6 +15,7 @@ import { openRecordedSession, type RecorderFactory } from './pipeline/open-recor
 import { SessionHub } from './pipeline/session-events';
 import { CancelRegistry } from './protocols/postgres/cancel-registry';
 import { type PgListener, startPgListener } from './protocols/postgres/pg-listener';
+import { UpstreamCatalog } from './protocols/postgres/upstream-catalog';
 import type { UpstreamTarget } from './protocols/postgres/upstream-connector';
 import { sealInterruptedRecording } from './recording/recover';
 import { createSessionRecorder } from './recording/session-recorder';
@@ -102,6 +103,15 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   };
 
   const connections = new Map(config.connections.map((c) => [c.name, c]));
+  const catalogs = new Map<string, UpstreamCatalog>();
+  const catalogFor = (c: PostgresConnectionConfig): UpstreamCatalog => {
+    let catalog = catalogs.get(c.name);
+    if (!catalog) {
+      catalog = new UpstreamCatalog(() => upstreamTarget(c, config, env), logger.child({ part: 'catalog', connection: c.name }));
+      catalogs.set(c.name, catalog);
+    }
+    return catalog;
+  };
   const cancels = new CancelRegistry();
   const postgres = await startPgListener({
     host: hostOf(config.listen.postgres),
@@ -128,8 +138,9 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
           data: { protocol: 'postgres', clientAddr: info.clientAddr, code: info.code, reason: info.reason },
         }),
       openSession: (input) => openRecordedSession(pipeline, input),
-      gateFor: (session, connection) =>
+      gateFor: async (session, connection) =>
         createSqlGate({
+          builtinFunctions: await catalogFor(connection).builtinFunctions(),
           policy: policies.get(connection.policy) as CompiledPolicy,
           session,
           classifier,

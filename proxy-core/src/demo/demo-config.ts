@@ -33,6 +33,7 @@ export function demoConfig(opts: { dataDir: string; api: string; postgres: strin
           { match: { statements: ['select', 'show', 'explain', 'set', 'reset', 'begin', 'commit', 'rollback', 'savepoint', 'release', 'declare_cursor', 'fetch', 'close_cursor', 'prepare', 'execute', 'deallocate', 'discard', 'copy_to'] }, action: 'allow' },
           { match: { statements: ['insert', 'update', 'delete', 'merge', 'copy_from'] }, action: 'review', approvers: { groups: ['dba', 'vigil-admins'], count: 1 }, timeout: '10m' },
           { match: { statements: ['drop', 'truncate', 'alter', 'create', 'grant', 'revoke', 'create_role', 'alter_role', 'drop_role', 'alter_system'] }, action: 'deny' },
+          { match: { categories: ['user_function'] }, action: 'review', approvers: { groups: ['dba', 'vigil-admins'], count: 1 }, timeout: '10m' },
           { match: { unparsed: true }, action: 'deny' },
         ],
         masking: {

@@ -1,6 +1,7 @@
 import type { ApprovalBroker } from '../approvals/approval-broker';
 import type { Logger } from '../logger';
 import {
+  type Action,
   type ClassificationCache,
   type CompiledPolicy,
   createPreparedStatements,
@@ -23,6 +24,8 @@ export interface SqlGateDeps {
   logger: Logger;
   /** Where approvers decide, told to the agent with a held statement. */
   approvalsUrl: string;
+  /** The upstream's built-in function names; undefined when unknown (then every plain call is a user function). */
+  builtinFunctions: ReadonlySet<string> | undefined;
 }
 
 /** Statement kinds whose allowed executions live in the recording only; everything else is audited too. */
@@ -50,7 +53,7 @@ export function createSqlGate(deps: SqlGateDeps): CommandGate {
           classification = deps.classifier.classify(command.text);
           if (command.via === 'parse') prepared.set(command.name ?? '', classification);
           const resolved = prepared.resolve(classification);
-          decision = decide(deps.policy, ctx, sqlActions(resolved), resolved);
+          decision = decide(deps.policy, ctx, flagUserFunctions(sqlActions(resolved), deps.builtinFunctions), resolved);
         }
         if (decision.outcome === 'allow' && command.via === 'query') prepared.record(classification);
       } catch (err) {
@@ -102,6 +105,23 @@ export function createSqlGate(deps: SqlGateDeps): CommandGate {
       pending.clear();
     },
   };
+}
+
+/**
+ * A call to a function that is not a PostgreSQL built-in runs a body the parser never saw
+ * (`SELECT wipe()` may delete everything): it gets the `user_function` category, which only a rule
+ * naming functions or categories can allow.
+ */
+export function flagUserFunctions(actions: readonly Action[], builtins: ReadonlySet<string> | undefined): readonly Action[] {
+  if (!actions.some((a) => a.type === 'function' && a.categories.length === 0)) return actions;
+  return actions.map((a) => {
+    if (a.type !== 'function' || a.categories.length > 0) return a;
+    const parts = a.function.toLowerCase().split('.');
+    const name = parts.at(-1) ?? '';
+    const schema = parts.length > 1 ? parts.at(-2) : undefined;
+    const builtin = builtins !== undefined && builtins.has(name) && (schema === undefined || schema === 'pg_catalog');
+    return builtin ? a : { ...a, categories: ['user_function'] };
+  });
 }
 
 function auditStatement(deps: SqlGateDeps, command: CommandToCheck, c: SqlClassification, d: Decision, rule: string | null): void {

@@ -39,7 +39,8 @@ export interface PgSessionDeps {
   /** Audit an authentication failure (no session exists yet). */
   authFailed(info: { connection: string; clientAddr: string; code: string; reason: string; user: string }): void;
   openSession(input: OpenSessionInput): RecordedSession;
-  gateFor(session: RecordedSession, connection: PostgresConnectionConfig): CommandGate;
+  /** May read the upstream's catalog first (built-in functions), hence async. */
+  gateFor(session: RecordedSession, connection: PostgresConnectionConfig): Promise<CommandGate>;
   maskerFor(session: RecordedSession, connection: PostgresConnectionConfig): ResultMasker | undefined;
   cancels: CancelRegistry;
   forwardCancel(pid: number, secret: number): void;
@@ -267,8 +268,10 @@ export class PgSession {
     // The token is a bearer credential: the recording keeps that a password message came, not its content.
     session.annotate({ type: 'session.start', principal: principal.sub, groups: principal.groups, connection: connection.name, upstream: `${target.host}:${target.port}/${target.database}`, client: this.clientAddr, params: this.params });
     this.step = Step.Connecting;
+    const gate = this.deps.gateFor(session, connection);
     try {
       this.upstream = await connectUpstream(target, this.params);
+      this.gate = await gate;
     } catch (err) {
       const e = err as UpstreamError;
       this.log.warn('upstream connection failed', { err: e.message, kind: e.kind });
@@ -284,7 +287,6 @@ export class PgSession {
     const upstream = this.upstream as UpstreamConnection;
     const session = this.session as RecordedSession;
     clearTimeout(this.authTimer);
-    this.gate = this.deps.gateFor(session, connection);
     this.masker = this.deps.maskerFor(session, connection);
     if (upstream.backendKey) {
       const key = upstream.backendKey;
