@@ -66,8 +66,10 @@ export function openRecordedSession(deps: PipelineDeps, input: OpenSessionInput)
     if (pending.length === 0) return;
     const batch = pending;
     pending = [];
-    for (const c of batch) deps.store.addCommand(id, c);
+    deps.store.addCommands(id, batch);
   };
+  /** Shapes of allowed commands already searchable in this session (bounded). */
+  const seenShapes = new Set<string>();
 
   const recorder = deps.createRecorder({
     path,
@@ -173,6 +175,13 @@ export function openRecordedSession(deps: PipelineDeps, input: OpenSessionInput)
       if (entry.decision === 'deny' || entry.decision === 'denied' || entry.decision === 'expired') counters.denials++;
       if (entry.decision === 'review') counters.approvals++;
       session.annotate({ type: 'command', frame: entry.frame, text: entry.text, decision: entry.decision, rule: entry.rule, ...(entry.actions === undefined ? {} : { actions: entry.actions }) });
+      // Search needs each kind of command once per session, not every repetition of `SELECT … WHERE id = 42`;
+      // every command stays in the recording, and every refused or held one is stored.
+      if (entry.decision === 'allow') {
+        const shape = commandShape(entry.text);
+        if (seenShapes.has(shape)) return;
+        if (seenShapes.size < 10_000) seenShapes.add(shape);
+      }
       pending.push({ frame: entry.frame, tUs: recorder.now(), text: entry.text, decision: entry.decision, ...(entry.rule ? { rule: entry.rule } : {}), ...(entry.actions === undefined ? {} : { actions: entry.actions }) });
       if (pending.length >= 256) flushCommands();
     },
@@ -229,4 +238,9 @@ export function openRecordedSession(deps: PipelineDeps, input: OpenSessionInput)
     session,
   });
   return session;
+}
+
+/** A command with its literals blanked: `SELECT * FROM t WHERE id = 42` and `… = 43` have one shape. */
+export function commandShape(text: string): string {
+  return text.replace(/'(?:[^']|'')*'/g, "''").replace(/\b\d+(?:\.\d+)?\b/g, '0').replace(/\s+/g, ' ');
 }

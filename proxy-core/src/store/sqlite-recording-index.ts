@@ -5,7 +5,7 @@ import { StoreError } from './store-error';
 
 type RecordingIndexMethods = Pick<
   Store,
-  'addChunk' | 'chunks' | 'chunkForFrame' | 'chunkForTime' | 'addCommand' | 'commands'
+  'addChunk' | 'chunks' | 'chunkForFrame' | 'chunkForTime' | 'addCommand' | 'addCommands' | 'commands'
 >;
 
 interface ChunkRow {
@@ -51,7 +51,12 @@ export function sqliteRecordingIndex(ctx: SqliteContext): RecordingIndexMethods 
   const sessionCommands = db.prepare(`SELECT session_id, frame, t_us, text, decision, rule, actions_json
     FROM commands WHERE session_id = ? ORDER BY frame, id`);
 
-  return {
+  // One transaction for a batch: the search index is updated once per commit, not once per statement.
+  const addMany = db.transaction((sessionId: string, commands: readonly CommandInput[]) => {
+    for (const c of commands) methods.addCommand(sessionId, c);
+  });
+
+  const methods: RecordingIndexMethods = {
     addChunk(sessionId: string, chunk: ChunkEntry): void {
       const values = [
         count(chunk.seq, 'seq'),
@@ -109,10 +114,15 @@ export function sqliteRecordingIndex(ctx: SqliteContext): RecordingIndexMethods 
       }
     },
 
+    addCommands(sessionId: string, commands: readonly CommandInput[]): void {
+      addMany(sessionId, commands);
+    },
+
     commands(sessionId: string): CommandEntry[] {
       return (sessionCommands.all(sessionId) as CommandRow[]).map(toCommand);
     },
   };
+  return methods;
 }
 
 function toChunk(row: ChunkRow): ChunkEntry {

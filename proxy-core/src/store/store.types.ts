@@ -205,6 +205,8 @@ export interface Store {
   chunkForTime(sessionId: string, tUs: number): ChunkEntry | undefined;
 
   addCommand(sessionId: string, command: CommandInput): void;
+  /** Several commands in one transaction (the gateway batches them per recording chunk). */
+  addCommands(sessionId: string, commands: readonly CommandInput[]): void;
   commands(sessionId: string): CommandEntry[];
 
   createApproval(input: NewApproval): ApprovalRequest;
