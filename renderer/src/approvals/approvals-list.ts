@@ -1,0 +1,24 @@
+import type { Approval } from '../api/api.types';
+
+/** Inserts or replaces an approval (by id), keeping the list oldest request first (the inbox order). */
+export function upsertApproval(approvals: readonly Approval[], approval: Approval): Approval[] {
+  const others = approvals.filter((a) => a.id !== approval.id);
+  return [...others, approval].sort((a, b) => Date.parse(a.requestedAt) - Date.parse(b.requestedAt));
+}
+
+export const pendingOnly = (approvals: readonly Approval[]) => approvals.filter((a) => a.status === 'pending');
+
+export const pendingForSession = (approvals: readonly Approval[], sessionId: string) =>
+  approvals.filter((a) => a.status === 'pending' && a.sessionId === sessionId);
+
+/** How an action from the policy (string, or an object such as `{ type, ... }`) reads on a card. */
+export function describeAction(action: unknown): string {
+  if (typeof action === 'string') return action;
+  if (action && typeof action === 'object') {
+    const a = action as Record<string, unknown>;
+    const kind = typeof a.kind === 'string' ? a.kind : typeof a.type === 'string' ? a.type : null;
+    const tables = Array.isArray(a.tables) ? a.tables.filter((t) => typeof t === 'string').join(', ') : '';
+    if (kind) return tables ? `${kind} ${tables}` : kind;
+  }
+  return JSON.stringify(action);
+}
