@@ -1,0 +1,54 @@
+/** A content detector: a precompiled scanner plus the validation that makes a candidate a hit. */
+
+export interface DetectorHit {
+  start: number;
+  end: number;
+  detector: string;
+}
+
+/**
+ * Cheap features of a text, computed in one pass over its bytes (prefilter.ts). A detector can only hit a text that
+ * has one of its `features`, or at least `minDigits` ASCII digits; a detector with neither always runs.
+ */
+export const Feature = {
+  /** `@` */
+  at: 1,
+  /** `----` (PEM armour) */
+  dashes: 2,
+  /** `eyJ` (base64url of `{"`) */
+  jwt: 4,
+  /** `AKIA` / `ASIA` */
+  awsKeyId: 8,
+  /** `=` or `:` right after a letter, digit, quote, `_`, space or tab: a `key=value` / `"key": value` */
+  assign: 16,
+  /** two upper-case letters then two digits: an IBAN's country and check digits */
+  iban: 32,
+} as const;
+
+export interface Detector {
+  readonly name: string;
+  readonly features: number;
+  readonly minDigits: number;
+  /** Appends validated hits in `text` to `out`. Must run in time linear in `text.length`. */
+  scan(text: string, out: DetectorHit[]): void;
+}
+
+export function isDigitCode(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+export function isAlnumCode(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+/** Runs a global regex over `text`, calling `onMatch` for each match; zero-length matches are skipped. */
+export function eachMatch(re: RegExp, text: string, onMatch: (m: RegExpExecArray) => void): void {
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    if (m[0].length === 0) {
+      re.lastIndex = m.index + 1;
+      continue;
+    }
+    onMatch(m);
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * Mask styles (DESIGN.md `masking.style`):
+ * - `redact`: the value becomes `****`. Short, the same for every rule, and it names nothing: which rule masked
+ *   what goes into the recording's annotation, not to the agent.
+ * - `partial`: letters and digits become `*` except the last `keep` (default 4); separators (spaces, `-`, `.`, `@`,
+ *   parentheses…) stay, so `4111 1111 1111 1234` reads `**** **** **** 1234`. Never more than half of a value's
+ *   letters and digits are kept, so short values are not given away. Backslash escapes (`\n`, `\"`, `\u00e9`)
+ *   count as separators, so a masked JSON string stays valid JSON.
+ * - `hash`: `h:` + the first 16 hex digits (64 bits) of HMAC-SHA-256 under the gateway's masking key. Equal values
+ *   give equal hashes in every column and session using the key, so joins and GROUP BY on the client still work;
+ *   without the key the hash cannot be reversed by guessing (SSNs and phone numbers are easy to enumerate).
+ */
+import { createHmac } from 'node:crypto';
+import type { MaskStyleName } from './masking.types';
+
+export const REDACTED = '****';
+export const DEFAULT_PARTIAL_KEEP = 4;
+
+export type MaskStyle = MaskStyleName | { name: MaskStyleName; keep?: number };
+
+export interface TextRange {
+  start: number;
+  end: number;
+}
+
+function styleName(style: MaskStyle): MaskStyleName {
+  return typeof style === 'string' ? style : style.name;
+}
+
+const WORD = /[\p{L}\p{N}]/u;
+
+function isWordChar(ch: string): boolean {
+  const c = ch.charCodeAt(0);
+  if (c < 0x80) return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+  return WORD.test(ch);
+}
+
+/** Lengths of backslash escapes at each index (`\n` 2, `\u00e9` 6): kept like separators so JSON stays valid. */
+function escapeLength(chars: readonly string[], i: number): number {
+  if (chars[i] !== '\\' || i + 1 >= chars.length) return 0;
+  const hex = chars.slice(i + 2, i + 6);
+  return chars[i + 1] === 'u' && hex.length === 4 && hex.every((c) => /^[0-9a-fA-F]$/.test(c)) ? 6 : 2;
+}
+
+function partial(value: string, keep: number): string {
+  const chars = Array.from(value);
+  const fixed = new Uint8Array(chars.length);
+  let words = 0;
+  for (let i = 0; i < chars.length; i++) {
+    const escaped = escapeLength(chars, i);
+    if (escaped > 0) {
+      fixed.fill(1, i, i + escaped);
+      i += escaped - 1;
+    } else if (isWordChar(chars[i] as string)) words++;
+    else fixed[i] = 1;
+  }
+  const visible = Math.min(keep, Math.floor(words / 2));
+  let shown = 0;
+  for (let i = chars.length - 1; i >= 0; i--) {
+    if (fixed[i] === 1) continue;
+    if (shown < visible) shown++;
+    else chars[i] = '*';
+  }
+  return chars.join('');
+}
+
+export function hashValue(value: string, key: Uint8Array): string {
+  return `h:${createHmac('sha256', key).update(value, 'utf8').digest('hex').slice(0, 16)}`;
+}
+
+/** The masked form of a whole value. `key` is required for `hash`. */
+export function maskValue(value: string, style: MaskStyle, key?: Uint8Array): string {
+  switch (styleName(style)) {
+    case 'redact':
+      return REDACTED;
+    case 'partial':
+      return partial(value, (typeof style === 'object' ? style.keep : undefined) ?? DEFAULT_PARTIAL_KEEP);
+    case 'hash':
+      if (key === undefined || key.length === 0) throw new Error('the hash mask style needs a key');
+      return hashValue(value, key);
+  }
+}
+
+/**
+ * `text` with each span (sorted, non-overlapping, UTF-16 offsets as `scanText` returns them) replaced by its
+ * masked form; `ranges` are where the replacements are in the result. `wrap` can adapt a replacement to where it
+ * lands (json-text.ts quotes replacements that fall outside JSON strings).
+ */
+export function maskTextWithRanges(
+  text: string,
+  spans: readonly TextRange[],
+  style: MaskStyle,
+  key?: Uint8Array,
+  wrap?: (masked: string, span: TextRange) => string,
+): { text: string; ranges: TextRange[] } {
+  let out = '';
+  let at = 0;
+  const ranges: TextRange[] = [];
+  for (const span of spans) {
+    if (span.start < at) continue; // overlapping input: the earlier span already covers it
+    const masked = maskValue(text.slice(span.start, span.end), style, key);
+    const replacement = wrap ? wrap(masked, span) : masked;
+    out += text.slice(at, span.start);
+    ranges.push({ start: out.length, end: out.length + replacement.length });
+    out += replacement;
+    at = span.end;
+  }
+  return { text: out + text.slice(at), ranges };
+}
+
+/** `text` with each span replaced by its masked form. */
+export function maskText(text: string, spans: readonly TextRange[], style: MaskStyle, key?: Uint8Array): string {
+  return spans.length === 0 ? text : maskTextWithRanges(text, spans, style, key).text;
+}
