@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +17,8 @@ import { SessionHub } from './pipeline/session-events';
 import { CancelRegistry } from './protocols/postgres/cancel-registry';
 import { type PgListener, startPgListener } from './protocols/postgres/pg-listener';
 import { UpstreamCatalog } from './protocols/postgres/upstream-catalog';
+import { PgResultMasker } from './protocols/postgres/pg-result-masker';
+import { compileMasking, initMasking, type MaskingCatalog } from './masking';
 import type { UpstreamTarget } from './protocols/postgres/upstream-connector';
 import { sealInterruptedRecording } from './recording/recover';
 import { createSessionRecorder } from './recording/session-recorder';
@@ -75,7 +78,11 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     allowInsecureHttp: isLoopbackUrl(config.auth.issuer),
   });
 
-  await initSqlClassifier();
+  await Promise.all([initSqlClassifier(), initMasking()]);
+  const maskings = new Map(
+    config.policies.flatMap((p) => (p.masking ? [[p.name, compileMasking(p.masking, `policies.${p.name}.masking`)] as const] : [])),
+  );
+  const maskingKey = loadOrCreateMaskingKey(dirs.keys);
   const policies = new Map<string, CompiledPolicy>(config.policies.map((p) => [p.name, compilePolicy(p)]));
   const classifier = createClassificationCache({ maxEntries: 5000 });
   const broker = new ApprovalBroker({ store, logger: logger.child({ part: 'approvals' }) });
@@ -149,7 +156,14 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
           logger: logger.child({ part: 'policy', session: session.id }),
           approvalsUrl,
         }),
-      maskerFor: () => undefined,
+      maskerFor: async (session, connection) => {
+        const masking = maskings.get(connection.policy);
+        if (!masking) return undefined;
+        const catalog = await catalogFor(connection).maskingCatalog();
+        // Without the catalog, column origins cannot be resolved: the empty catalog makes every
+        // statement on a table of unknown lineage fail the masking check (fail closed).
+        return new PgResultMasker({ masking, catalog: catalog ?? EMPTY_CATALOG, session, key: maskingKey });
+      },
       cancels,
     },
   });
@@ -205,6 +219,20 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       store.close();
     },
   };
+}
+
+const EMPTY_CATALOG: MaskingCatalog = { columnName: () => undefined, columnsOf: () => undefined, viewDefinition: () => undefined };
+
+/** The key of the `hash` masking style (HMAC), so equal values hash equal across sessions and restarts. */
+function loadOrCreateMaskingKey(keysDir: string): Uint8Array {
+  const path = join(keysDir, 'masking-hmac.key');
+  try {
+    return new Uint8Array(readFileSync(path));
+  } catch {
+    const key = randomBytes(32);
+    writeFileSync(path, key, { mode: 0o600, flag: 'wx' });
+    return new Uint8Array(readFileSync(path));
+  }
 }
 
 export function dataDirs(dataDir: string): { root: string; recordings: string; keys: string } {

@@ -41,7 +41,7 @@ export interface PgSessionDeps {
   openSession(input: OpenSessionInput): RecordedSession;
   /** May read the upstream's catalog first (built-in functions), hence async. */
   gateFor(session: RecordedSession, connection: PostgresConnectionConfig): Promise<CommandGate>;
-  maskerFor(session: RecordedSession, connection: PostgresConnectionConfig): ResultMasker | undefined;
+  maskerFor(session: RecordedSession, connection: PostgresConnectionConfig): Promise<ResultMasker | undefined>;
   cancels: CancelRegistry;
   forwardCancel(pid: number, secret: number): void;
 }
@@ -269,9 +269,11 @@ export class PgSession {
     session.annotate({ type: 'session.start', principal: principal.sub, groups: principal.groups, connection: connection.name, upstream: `${target.host}:${target.port}/${target.database}`, client: this.clientAddr, params: this.params });
     this.step = Step.Connecting;
     const gate = this.deps.gateFor(session, connection);
+    const masker = this.deps.maskerFor(session, connection);
     try {
       this.upstream = await connectUpstream(target, this.params);
       this.gate = await gate;
+      this.masker = await masker;
     } catch (err) {
       const e = err as UpstreamError;
       this.log.warn('upstream connection failed', { err: e.message, kind: e.kind });
@@ -287,7 +289,6 @@ export class PgSession {
     const upstream = this.upstream as UpstreamConnection;
     const session = this.session as RecordedSession;
     clearTimeout(this.authTimer);
-    this.masker = this.deps.maskerFor(session, connection);
     if (upstream.backendKey) {
       const key = upstream.backendKey;
       this.issuedKey = this.deps.cancels.issue({ host: upstream.socket.remoteAddress ?? '', port: upstream.socket.remotePort ?? 0, pid: key.pid, secret: key.secret, sessionId: session.id });
@@ -331,13 +332,21 @@ export class PgSession {
       if (command.skip) continue; // after a refused message in an extended batch, until Sync
       if (command.text === undefined) {
         if (frame.code === FrontendCode.Query || frame.code === FrontendCode.Sync) this.sequencer.forwardedSyncPoint();
+        this.masker?.forwarded(frame);
         out.push(frame.bytes);
+        continue;
+      }
+      const maskDenial = this.masker?.inspect(frame);
+      if (maskDenial !== undefined) {
+        session.command({ frame: n, text: command.text, decision: 'deny', rule: 'masking', actions: { reason: maskDenial, actions: [] } });
+        this.refuse(frame.code, `Vigil ${maskDenial}`, toClient);
         continue;
       }
       const verdict = (this.gate as CommandGate).check({ text: command.text, via: command.via ?? 'query', frame: n, ...(command.name === undefined ? {} : { name: command.name }) });
       session.command({ frame: n, text: command.text, decision: verdict.outcome, rule: verdict.rule, ...(verdict.detail ? { actions: verdict.detail } : {}) });
       if (verdict.outcome === 'allow') {
         if (frame.code === FrontendCode.Query) this.sequencer.forwardedSyncPoint();
+        this.masker?.forwarded(frame);
         out.push(frame.bytes);
         continue;
       }
@@ -382,6 +391,7 @@ export class PgSession {
         if (outcome.approved) {
           // Exactly the bytes that were approved, once.
           if (code === FrontendCode.Query) this.sequencer.forwardedSyncPoint();
+          this.masker?.forwarded({ code, payload: bytes.subarray(5), bytes });
           this.writeUpstream(this.upstream as UpstreamConnection, [bytes]);
         } else {
           const why = outcome.status === 'expired' ? 'approval timed out' : `denied by ${outcome.approver ?? 'an approver'}`;
@@ -426,7 +436,7 @@ export class PgSession {
           out.push(...this.sequencer.afterReadyForQuery(frame.payload[0] ?? TX_IDLE));
           continue;
         }
-        out.push(this.masker ? this.masker.filter(frame) : frame.bytes);
+        out.push(this.masker ? this.masker.filter(frame, out.length) : frame.bytes);
       }
     } catch (err) {
       this.log.error('upstream sent bytes the gateway cannot frame', { err });
@@ -439,7 +449,10 @@ export class PgSession {
   private writeClient(out: Uint8Array[]): void {
     if (out.length === 0) return;
     const bytes = out.length === 1 ? (out[0] as Uint8Array) : Buffer.concat(out);
-    this.session?.serverBytes(bytes);
+    if (this.session) {
+      const n = this.session.serverBytes(bytes);
+      this.masker?.flushAnnotations(n);
+    }
     if (!this.client.write(bytes)) this.upstream?.socket.pause(); // resumed on client 'drain'
   }
 

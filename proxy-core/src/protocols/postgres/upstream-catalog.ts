@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { Logger } from '../../logger';
+import type { MaskingCatalog, QualifiedColumn } from '../../masking';
 import type { UpstreamTarget } from './upstream-connector';
 
 /**
@@ -25,6 +26,70 @@ export class UpstreamCatalog {
         return undefined;
       });
     return this.builtins;
+  }
+
+  private relations: Promise<MaskingCatalog | undefined> | undefined;
+
+  /**
+   * Columns, views and user functions of the upstream database, as the masking planner needs them
+   * (RowDescription origins are table OIDs and attribute numbers). Reloaded after DDL via `invalidate()`.
+   */
+  maskingCatalog(): Promise<MaskingCatalog | undefined> {
+    this.relations ??= this.loadMaskingCatalog().catch((err: Error) => {
+      this.logger.warn('could not read the upstream catalog for masking; results are masked by content detectors only, and statements on unknown columns are refused', { err: err.message });
+      this.relations = undefined;
+      return undefined;
+    });
+    return this.relations;
+  }
+
+  /** Something changed the schema: the next session reads the catalog again. */
+  invalidate(): void {
+    this.relations = undefined;
+  }
+
+  private async loadMaskingCatalog(): Promise<MaskingCatalog> {
+    const [columns, functions, builtins] = await Promise.all([
+      this.query<{ oid: number; nspname: string; relname: string; relkind: string; attnum: number; attname: string; viewdef: string | null }>(
+        `SELECT c.oid::int AS oid, n.nspname, c.relname, c.relkind, a.attnum::int AS attnum, a.attname,
+                CASE WHEN c.relkind IN ('v', 'm') AND a.attnum = 1 THEN pg_get_viewdef(c.oid) END AS viewdef
+           FROM pg_class c
+           JOIN pg_namespace n ON n.oid = c.relnamespace
+           JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+          WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')
+            AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'
+          ORDER BY c.oid, a.attnum`,
+      ),
+      this.query<{ nspname: string; proname: string }>(
+        `SELECT DISTINCT n.nspname, lower(p.proname) AS proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+          WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')`,
+      ),
+      this.builtinFunctions(),
+    ]);
+    const byOid = new Map<string, QualifiedColumn>();
+    const byName = new Map<string, string[]>();
+    const views = new Map<string, string>();
+    for (const r of columns) {
+      byOid.set(`${r.oid}:${r.attnum}`, { schema: r.nspname, table: r.relname, column: r.attname });
+      const key = `${r.nspname}.${r.relname}`;
+      const list = byName.get(key) ?? [];
+      list.push(r.attname);
+      byName.set(key, list);
+      if (r.viewdef) views.set(key, r.viewdef);
+    }
+    const userFunctions = new Set(functions.map((f) => `${f.nspname}.${f.proname}`));
+    const userNames = new Set(functions.map((f) => f.proname));
+    return {
+      columnName: (oid, attnum) => byOid.get(`${oid}:${attnum}`),
+      columnsOf: (schema, table) => byName.get(`${schema}.${table}`),
+      viewDefinition: (schema, table) => views.get(`${schema}.${table}`),
+      functionKind(schema, name) {
+        const n = name.toLowerCase();
+        if (schema !== undefined && schema !== 'pg_catalog') return userFunctions.has(`${schema}.${n}`) ? 'user' : undefined;
+        if (builtins?.has(n)) return 'builtin';
+        return userNames.has(n) ? 'user' : undefined;
+      },
+    };
   }
 
   /** Runs one catalog query on a short-lived connection. */

@@ -1,0 +1,348 @@
+import {
+  analyzeSql,
+  type CompiledMasking,
+  checkStatement,
+  copyFields,
+  createCopyMasker,
+  createMaskPlan,
+  createNamedResults,
+  createRowMasker,
+  type MaskAnnotation,
+  type MaskingCatalog,
+  type MaskPlan,
+  maskFreeText,
+  type RowDescriptionField,
+  type RowMasker,
+  type StatementLineage,
+} from '../../masking';
+import type { RecordedSession } from '../../pipeline/recorded-session.types';
+import {
+  BackendCode,
+  BufferReader,
+  dataRowValues,
+  FrontendCode,
+  type PgFrame,
+  parseBind,
+  parseCopyResponse,
+  parseDescribe,
+  parseExecute,
+  parseParse,
+  parseQuery,
+  parseRowDescription,
+  serializeCopyData,
+  serializeDataRow,
+} from './codec';
+import { maskErrorOrNotice, maskNotification } from './free-text-fields';
+import type { ResultMasker } from './result-masker.types';
+
+/**
+ * What the upstream owes the client, in order, so each RowDescription / DataRow / CopyData is masked
+ * with the plan of the statement that produced it (simple and extended protocol, pipelined).
+ * @see https://www.postgresql.org/docs/current/protocol-flow.html
+ */
+type Expected =
+  | { kind: 'query'; stmts: StatementLineage[]; index: number }
+  | { kind: 'parse' | 'bind' | 'close' | 'sync' | 'other' }
+  | { kind: 'describe'; statement?: string; portal?: string }
+  | { kind: 'execute'; portal: string };
+
+interface PreparedPlan {
+  lineage: StatementLineage | undefined;
+  fields?: RowDescriptionField[];
+}
+
+interface PortalPlan {
+  statement: string;
+  formats: number[];
+  plan?: MaskPlan;
+}
+
+/** Per-cell annotations kept per result; beyond this a result's masks are summarized. */
+const MAX_CELL_ANNOTATIONS = 500;
+
+export interface PgResultMaskerOptions {
+  masking: CompiledMasking;
+  catalog: MaskingCatalog;
+  session: RecordedSession;
+  key: Uint8Array;
+  searchPath?: readonly string[];
+}
+
+/**
+ * Masking for one PostgreSQL session: before a statement runs, refuses side channels and unknown
+ * lineage (`inspect`); on the way back, masks by column origin and lineage, and with the content
+ * detectors everywhere else, before a byte reaches the client. Raw values are never recorded: the
+ * session records what this returns.
+ */
+export class PgResultMasker implements ResultMasker {
+  private readonly named = createNamedResults();
+  private readonly analyzed = new Map<string, StatementLineage[]>();
+  private readonly statements = new Map<string, PreparedPlan>();
+  private readonly portals = new Map<string, PortalPlan>();
+  private readonly queue: Expected[] = [];
+  private rows: RowMasker | undefined;
+  private rowFormats: number[] = [];
+  private copy: ReturnType<typeof createCopyMasker> | undefined;
+  private rowIndex = 0;
+  private cellNotes = 0;
+  private strict = false;
+  private pending: Array<Record<string, unknown>> = [];
+  private maskedInResult = 0;
+
+  constructor(private readonly opts: PgResultMaskerOptions) {}
+
+  /** Before a Query or Parse is judged: a reason to refuse it (side channel, unknown lineage), or undefined. */
+  inspect(frame: PgFrame): string | undefined {
+    const sql = sqlOf(frame);
+    if (sql === undefined) return undefined;
+    for (const stmt of this.analyze(sql)) {
+      const check = checkStatement(this.named.apply(stmt), this.opts.masking);
+      if (check.deny) return `masking: ${check.deny}`;
+    }
+    return undefined;
+  }
+
+  /** A client message reached the upstream: note what reply it owes. */
+  forwarded(frame: PgFrame): void {
+    const r = () => new BufferReader(frame.payload);
+    switch (frame.code) {
+      case FrontendCode.Query: {
+        const stmts = this.analyze(parseQuery(r()).query).map((s) => this.named.apply(s));
+        this.queue.push({ kind: 'query', stmts, index: 0 });
+        return;
+      }
+      case FrontendCode.Parse: {
+        const parse = parseParse(r());
+        const stmt = this.analyze(parse.query)[0];
+        this.statements.set(parse.name, { lineage: stmt && this.named.apply(stmt) });
+        this.queue.push({ kind: 'parse' });
+        return;
+      }
+      case FrontendCode.Bind: {
+        const bind = parseBind(r());
+        this.portals.set(bind.portal, { statement: bind.statement, formats: [...bind.resultFormats] });
+        this.queue.push({ kind: 'bind' });
+        return;
+      }
+      case FrontendCode.Describe: {
+        const d = parseDescribe(r());
+        this.queue.push(d.target === 'S' ? { kind: 'describe', statement: d.name } : { kind: 'describe', portal: d.name });
+        return;
+      }
+      case FrontendCode.Execute:
+        this.queue.push({ kind: 'execute', portal: parseExecute(r()).portal });
+        return;
+      case FrontendCode.Close:
+        this.queue.push({ kind: 'close' });
+        return;
+      case FrontendCode.Sync:
+        this.queue.push({ kind: 'sync' });
+        return;
+      case FrontendCode.FunctionCall:
+        this.queue.push({ kind: 'other' });
+        return;
+      default:
+        return;
+    }
+  }
+
+  filter(frame: PgFrame, messageIndex: number): Uint8Array {
+    switch (frame.code) {
+      case BackendCode.DataRow:
+        return this.maskRow(frame, messageIndex);
+      case BackendCode.RowDescription:
+        this.onRowDescription(parseRowDescription(frame.payload));
+        return frame.bytes;
+      case BackendCode.CopyOutResponse:
+        this.onCopyOut(frame.payload);
+        return frame.bytes;
+      case BackendCode.CopyData:
+        return this.copy ? this.maskCopy(frame, messageIndex) : frame.bytes;
+      case BackendCode.ErrorResponse:
+      case BackendCode.NoticeResponse:
+        if (frame.code === BackendCode.ErrorResponse) this.onError();
+        return this.maskFree(frame, messageIndex, maskErrorOrNotice(frame.bytes, this.freeTextOptions()));
+      case BackendCode.NotificationResponse:
+        return this.maskFree(frame, messageIndex, maskNotification(frame.bytes, this.freeTextOptions()));
+      case BackendCode.CommandComplete:
+      case BackendCode.EmptyQueryResponse:
+      case BackendCode.PortalSuspended:
+      case BackendCode.CopyDone:
+        this.endResult();
+        return frame.bytes;
+      case BackendCode.ParseComplete:
+      case BackendCode.BindComplete:
+      case BackendCode.CloseComplete:
+        this.shiftIf(['parse', 'bind', 'close']);
+        return frame.bytes;
+      case BackendCode.NoData:
+        this.shiftIf(['describe']);
+        return frame.bytes;
+      case BackendCode.ReadyForQuery:
+        this.onReady();
+        return frame.bytes;
+      default:
+        return frame.bytes;
+    }
+  }
+
+  /** Mask annotations of the messages just sent, now that the frame that carried them is recorded. */
+  flushAnnotations(frame: number): void {
+    if (this.pending.length === 0) return;
+    for (const a of this.pending) this.opts.session.annotate({ type: 'mask', frame, ...a });
+    this.pending = [];
+  }
+
+  // ---- results ------------------------------------------------------------------------------------
+
+  private onRowDescription(fields: RowDescriptionField[]): void {
+    const head = this.queue[0];
+    if (head?.kind === 'describe') {
+      this.queue.shift();
+      if (head.statement !== undefined) {
+        const prepared = this.statements.get(head.statement);
+        if (prepared) prepared.fields = fields;
+      } else if (head.portal !== undefined) {
+        const portal = this.portals.get(head.portal);
+        if (portal) portal.plan = this.plan(this.statements.get(portal.statement)?.lineage, withFormats(fields, portal.formats));
+      }
+      return;
+    }
+    const stmt = head?.kind === 'query' ? head.stmts[head.index] : undefined;
+    this.startRows(this.plan(stmt, fields), fields.map((f) => f.format));
+  }
+
+  private startRows(plan: MaskPlan, formats: number[]): void {
+    const m = this.opts.masking;
+    this.rows = createRowMasker({ plan, detectors: m.detectors, style: m.style, key: this.opts.key, binary: m.binary });
+    this.rowFormats = formats;
+    this.strict = plan.touchesMasked;
+    this.rowIndex = 0;
+    this.cellNotes = 0;
+    this.maskedInResult = 0;
+  }
+
+  /** DataRows of an Execute come without a RowDescription: the plan is the portal's (or its statement's). */
+  private rowsForExecute(): void {
+    const head = this.queue[0];
+    if (head?.kind !== 'execute' || this.rows) return;
+    const portal = this.portals.get(head.portal);
+    const prepared = portal && this.statements.get(portal.statement);
+    const fields = prepared?.fields;
+    const plan =
+      portal?.plan ??
+      this.plan(prepared?.lineage, fields && portal ? withFormats(fields, portal.formats) : []);
+    this.startRows(plan, portal?.formats ?? []);
+  }
+
+  private maskRow(frame: PgFrame, messageIndex: number): Uint8Array {
+    this.rowsForExecute();
+    const masker = this.rows ?? this.detectorsOnly();
+    const result = masker.maskRow(dataRowValues(frame.payload), this.rowFormats);
+    const row = this.rowIndex++;
+    if (!result.changed) return frame.bytes;
+    this.note(result.masks, messageIndex, row);
+    return serializeDataRow(result.values);
+  }
+
+  private onCopyOut(payload: Uint8Array): void {
+    const head = this.queue[0];
+    const stmt = head?.kind === 'query' ? head.stmts[head.index] : undefined;
+    const response = parseCopyResponse(payload);
+    const plan = this.plan(stmt, copyFields([...response.columnFormats]));
+    const m = this.opts.masking;
+    this.copy = createCopyMasker({ plan, detectors: m.detectors, style: m.style, key: this.opts.key });
+    this.rowIndex = 0;
+    this.cellNotes = 0;
+  }
+
+  private maskCopy(frame: PgFrame, messageIndex: number): Uint8Array {
+    const result = (this.copy as ReturnType<typeof createCopyMasker>).maskCopyData(frame.payload);
+    const row = this.rowIndex++;
+    if (!result.changed) return frame.bytes;
+    this.note(result.masks, messageIndex, row);
+    return serializeCopyData(result.data);
+  }
+
+  private maskFree(frame: PgFrame, messageIndex: number, result: { bytes: Uint8Array; masks: MaskAnnotation[] }): Uint8Array {
+    if (result.masks.length === 0) return frame.bytes;
+    this.note(result.masks, messageIndex, 0);
+    return result.bytes;
+  }
+
+  private note(masks: MaskAnnotation[], message: number, row: number): void {
+    this.opts.session.countMasked(masks.length);
+    this.maskedInResult += masks.length;
+    for (const m of masks) {
+      if (this.cellNotes++ >= MAX_CELL_ANNOTATIONS) return;
+      this.pending.push({ message, row, column: m.column, rule: m.rule, style: m.style, ...(m.start === undefined ? {} : { start: m.start, end: m.end }) });
+    }
+  }
+
+  private endResult(): void {
+    if (this.cellNotes > MAX_CELL_ANNOTATIONS)
+      this.pending.push({ summary: true, rows: this.rowIndex, masked: this.maskedInResult, annotated: MAX_CELL_ANNOTATIONS });
+    this.rows = undefined;
+    this.copy = undefined;
+    this.strict = false;
+    const head = this.queue[0];
+    if (head?.kind === 'query') head.index++;
+    else if (head?.kind === 'execute') this.queue.shift();
+  }
+
+  private onError(): void {
+    this.rows = undefined;
+    this.copy = undefined;
+    // After an error the server skips to Sync (extended) or ends the Query: drop what it no longer owes.
+    while (this.queue.length > 0 && this.queue[0]?.kind !== 'sync' && this.queue[0]?.kind !== 'query') this.queue.shift();
+  }
+
+  private onReady(): void {
+    const head = this.queue.shift();
+    if (head && head.kind !== 'query' && head.kind !== 'sync') this.queue.length = 0; // out of step: start afresh
+    this.portals.delete('');
+  }
+
+  private shiftIf(kinds: Expected['kind'][]): void {
+    if (this.queue[0] && kinds.includes(this.queue[0].kind)) this.queue.shift();
+  }
+
+  // ---- helpers ------------------------------------------------------------------------------------
+
+  private plan(stmt: StatementLineage | undefined, fields: readonly RowDescriptionField[]): MaskPlan {
+    return createMaskPlan(stmt, fields, this.opts.catalog, this.opts.masking);
+  }
+
+  private detectorsOnly(): RowMasker {
+    // A row with no known result (should not happen): unknown lineage, so the strict plan masks it whole.
+    return createRowMasker({ plan: this.plan(undefined, []), detectors: this.opts.masking.detectors, style: this.opts.masking.style, key: this.opts.key, binary: 'deny' });
+  }
+
+  private freeTextOptions() {
+    const m = this.opts.masking;
+    return { detectors: m.detectors, style: m.style, key: this.opts.key, strict: this.strict };
+  }
+
+  private analyze(sql: string): StatementLineage[] {
+    let hit = this.analyzed.get(sql);
+    if (!hit) {
+      hit = analyzeSql(sql, this.opts.catalog, this.opts.searchPath ? { searchPath: this.opts.searchPath } : {});
+      if (sql.length <= 16_384) {
+        this.analyzed.set(sql, hit);
+        if (this.analyzed.size > 500) this.analyzed.delete(this.analyzed.keys().next().value as string);
+      }
+    }
+    return hit;
+  }
+}
+
+function sqlOf(frame: PgFrame): string | undefined {
+  if (frame.code === FrontendCode.Query) return parseQuery(new BufferReader(frame.payload)).query;
+  if (frame.code === FrontendCode.Parse) return parseParse(new BufferReader(frame.payload)).query;
+  return undefined;
+}
+
+/** Bind's result-format rule: none = all text, one = for all columns, else one per column. */
+function withFormats(fields: readonly RowDescriptionField[], formats: readonly number[]): RowDescriptionField[] {
+  return fields.map((f, i) => ({ ...f, format: (formats.length === 1 ? formats[0] : formats[i]) ?? 0 }));
+}

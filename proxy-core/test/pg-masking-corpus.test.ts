@@ -1,0 +1,181 @@
+import { readFileSync } from 'node:fs';
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { openRecording, byteSourceFromBytes } from '@vigil/recordings';
+import pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, type Harness, startHarness } from './support/gateway-harness';
+
+/**
+ * Attempts to read masked values, through a real client against a real database: seeded PII must
+ * never appear in any byte the client receives (checked in the replies and in the recording, which
+ * holds exactly what the client received), in any form the test can recognise.
+ */
+const PII = ['ada@example.com', 'grace.hopper@example.org', '4111 1111 1111 1111', '5555 5555 5555 4444', '123-45-6789', '219-09-9999', 'GB82WEST12345698765432'];
+
+function forms(value: string): string[] {
+  const digits = value.replace(/\D/g, '');
+  const out = [value, value.toUpperCase(), [...value].reverse().join(''), Buffer.from(value).toString('base64'), Buffer.from(value).toString('hex')];
+  if (digits.length >= 9) out.push(digits);
+  return out;
+}
+const FORBIDDEN = PII.flatMap(forms);
+
+const POLICY = {
+  name: 'masked',
+  rules: [
+    { match: { statements: ['select', 'show', 'set', 'begin', 'commit', 'rollback', 'declare_cursor', 'fetch', 'close_cursor', 'prepare', 'execute', 'deallocate', 'copy_to', 'explain'] }, action: 'allow' },
+    { match: { functions: ['*'] }, action: 'allow' },
+    { match: { statements: ['do', 'insert', 'update', 'delete', 'create', 'drop'] }, action: 'deny' },
+  ],
+  masking: {
+    columns: ['customers.email', 'customers.card_number', 'customers.ssn', 'customers.iban'],
+    detectors: ['email', 'credit_card', 'us_ssn', 'iban', 'phone', 'jwt', 'private_key'],
+    style: 'partial',
+  },
+};
+
+let h: Harness;
+
+beforeAll(async () => {
+  h = await startHarness({ policies: [POLICY], connectionPolicy: 'masked' });
+  await h.cluster.query(`
+    CREATE TABLE customers (id int PRIMARY KEY, name text, email text, card_number text, ssn text, iban text, notes text);
+    INSERT INTO customers VALUES
+      (1, 'Ada', 'ada@example.com', '4111 1111 1111 1111', '123-45-6789', 'GB82WEST12345698765432', 'vip'),
+      (2, 'Grace', 'grace.hopper@example.org', '5555 5555 5555 4444', '219-09-9999', 'DE89370400440532013000', 'contact grace.hopper@example.org');
+    CREATE VIEW contacts AS SELECT name, email AS mail FROM customers;
+  `);
+}, 120_000);
+
+afterAll(async () => {
+  await h?.stop();
+});
+
+const ATTEMPTS: string[] = [
+  'SELECT * FROM customers',
+  'SELECT email AS e, ssn AS harmless FROM customers',
+  'SELECT email::varchar(100), card_number::text FROM customers',
+  'SELECT lower(email), upper(ssn) FROM customers',
+  'SELECT substr(ssn, 1, 3) || substr(ssn, 4) FROM customers',
+  'SELECT substr(ssn, 1, 3) AS a, substr(ssn, 4, 3) AS b, substr(ssn, 8) AS c FROM customers',
+  'SELECT reverse(email) FROM customers',
+  "SELECT encode(convert_to(ssn, 'UTF8'), 'base64') FROM customers",
+  "SELECT encode(convert_to(card_number, 'UTF8'), 'hex') FROM customers",
+  'SELECT md5(ssn) FROM customers',
+  'SELECT json_agg(c) FROM customers c',
+  'SELECT row_to_json(c) FROM customers c',
+  'SELECT array_agg(email) FROM customers',
+  "SELECT string_agg(card_number, ';') FROM customers",
+  'SELECT c FROM customers c',
+  'SELECT (SELECT email FROM customers LIMIT 1)',
+  'SELECT x FROM (SELECT ssn AS x FROM customers) sub',
+  'WITH t AS (SELECT card_number AS n FROM customers) SELECT n FROM t',
+  'SELECT name FROM customers UNION ALL SELECT email FROM customers',
+  'SELECT * FROM contacts',
+  'SELECT notes FROM customers',
+  'SELECT ssn::int FROM customers',
+  "SELECT CASE WHEN ssn LIKE '1%' THEN 'yes' END FROM customers",
+  'SELECT count(*) FROM customers WHERE ssn = $$123-45-6789$$',
+  "SELECT pg_notify('leak', email) FROM customers",
+  "SELECT set_config('application_name', email, false) FROM customers",
+  'SELECT to_json(array[email, ssn]) FROM customers',
+  "SELECT jsonb_build_object('e', email) FROM customers",
+];
+
+async function received(c: pg.Client, sql: string): Promise<string> {
+  try {
+    const r = await c.query(sql);
+    return JSON.stringify(r.rows);
+  } catch (err) {
+    const e = err as { message: string; detail?: string; hint?: string };
+    return JSON.stringify({ error: e.message, detail: e.detail, hint: e.hint });
+  }
+}
+
+function expectNoPii(text: string): void {
+  for (const f of FORBIDDEN) expect(text, `leaked ${f}`).not.toContain(f);
+}
+
+describe('masked values never reach the client', () => {
+  it.each(ATTEMPTS)('simple protocol: %s', async (sql) => {
+    const c = await h.client();
+    c.on('error', () => {});
+    expectNoPii(await received(c, sql));
+    await c.end().catch(() => {});
+  });
+
+  it.each(ATTEMPTS.filter((s) => !s.includes(';')))('extended protocol (named prepared statement): %s', async (sql) => {
+    const c = await h.client();
+    c.on('error', () => {});
+    for (let i = 0; i < 2; i++) {
+      const out = await c.query({ name: 'q', text: sql }).then(
+        (r) => JSON.stringify(r.rows),
+        (e: Error) => e.message,
+      );
+      expectNoPii(out);
+    }
+    await c.end().catch(() => {});
+  });
+
+  it('binary result format of a masked column is never passed raw', async () => {
+    const c = await h.client();
+    c.on('error', () => {});
+    const out = await c.query({ text: 'SELECT email, ssn FROM customers', binary: true } as pg.QueryConfig).then(
+      (r) => JSON.stringify(r.rows),
+      (e: Error) => e.message,
+    );
+    expectNoPii(out);
+    await c.end().catch(() => {});
+  });
+
+  it('COPY TO STDOUT, cursors and SQL-level PREPARE/EXECUTE', async () => {
+    const c = await h.client();
+    c.on('error', () => {});
+    const chunks: Buffer[] = [];
+    await pipeline(
+      c.query(copyTo('COPY (SELECT * FROM customers) TO STDOUT')),
+      new Writable({
+        write(b, _e, cb) {
+          chunks.push(b);
+          cb();
+        },
+      }),
+    ).catch(() => {});
+    expectNoPii(Buffer.concat(chunks).toString());
+    await c.query('BEGIN');
+    expectNoPii(await received(c, 'DECLARE cur CURSOR FOR SELECT email, ssn FROM customers'));
+    expectNoPii(await received(c, 'FETCH ALL FROM cur'));
+    await c.query('COMMIT').catch(() => {});
+    expectNoPii(await received(c, 'PREPARE p AS SELECT card_number FROM customers'));
+    expectNoPii(await received(c, 'EXECUTE p'));
+    await c.end().catch(() => {});
+  });
+
+  it('errors and notices that would quote a value are masked', async () => {
+    const c = await h.client();
+    c.on('error', () => {});
+    const notices: string[] = [];
+    c.on('notice', (n) => notices.push(JSON.stringify(n)));
+    expectNoPii(await received(c, 'SELECT ssn::int FROM customers'));
+    expectNoPii(await received(c, "SELECT 'contact me: ada@example.com' AS note"));
+    expectNoPii(notices.join('\n'));
+    await c.end().catch(() => {});
+  });
+
+  it('the recordings hold only what the clients received: no PII in any recorded byte', async () => {
+    await eventually(() => h.gateway.store.listSessions({ limit: 500 }).sessions.every((s) => s.status !== 'live'), 10_000);
+    const sessions = h.gateway.store.listSessions({ limit: 500 }).sessions;
+    expect(sessions.length).toBeGreaterThan(20);
+    let masked = 0;
+    for (const s of sessions) {
+      masked += s.masked;
+      const rec = await openRecording(byteSourceFromBytes(new Uint8Array(readFileSync(s.recording))));
+      const frames = await rec.readFrames(0, rec.frameCount);
+      const server = frames.filter((f) => f.kind === 'bytes' && f.direction === 'server').map((f) => Buffer.from((f as { data: Uint8Array }).data).toString('latin1'));
+      expectNoPii(server.join(''));
+    }
+    expect(masked).toBeGreaterThan(0);
+  });
+});
