@@ -39,10 +39,29 @@ export async function benchGateway(): Promise<BenchResult[]> {
       results.push({ name: `pgbench -S -c 8 -j 2 (${mode}) direct`, value: d, unit: 'tps' });
       if (bouncer) {
         const b = tps(pgbench(args, { host: '127.0.0.1', port: bouncer.port, user: 'postgres' }));
-        results.push({ name: `pgbench -S (${mode}) pgbouncer session mode`, value: b, unit: 'tps', ratio: b / d, against: 'direct' });
-        results.push({ name: `pgbench -S (${mode}) Vigil, recording on`, value: v, unit: 'tps', ratio: v / b, against: 'pgbouncer', target: '≥ 0.85× pgbouncer' });
+        results.push({
+          name: `pgbench -S (${mode}) pgbouncer session mode`,
+          value: b,
+          unit: 'tps',
+          ratio: b / d,
+          against: 'direct',
+        });
+        results.push({
+          name: `pgbench -S (${mode}) Vigil, recording on`,
+          value: v,
+          unit: 'tps',
+          ratio: v / b,
+          against: 'pgbouncer',
+          target: '≥ 0.85× pgbouncer',
+        });
       } else {
-        results.push({ name: `pgbench -S (${mode}) Vigil, recording on`, value: v, unit: 'tps', ratio: v / d, against: 'direct (pgbouncer not installed)' });
+        results.push({
+          name: `pgbench -S (${mode}) Vigil, recording on`,
+          value: v,
+          unit: 'tps',
+          ratio: v / d,
+          against: 'direct (pgbouncer not installed)',
+        });
       }
     }
 
@@ -50,21 +69,45 @@ export async function benchGateway(): Promise<BenchResult[]> {
     const copyDirect = timedPsql(copySql, direct);
     const copyVigil = timedPsql(copySql, viaVigil);
     results.push({ name: 'COPY 2M rows TO STDOUT direct', value: copyDirect.mbps, unit: 'MB/s' });
-    results.push({ name: 'COPY 2M rows TO STDOUT Vigil', value: copyVigil.mbps, unit: 'MB/s', ratio: copyVigil.mbps / copyDirect.mbps, against: 'direct', target: '≥ 0.8× direct' });
+    results.push({
+      name: 'COPY 2M rows TO STDOUT Vigil',
+      value: copyVigil.mbps,
+      unit: 'MB/s',
+      ratio: copyVigil.mbps / copyDirect.mbps,
+      against: 'direct',
+      target: '≥ 0.8× direct',
+    });
     const selectSql = 'SELECT g, md5(g::text), g * 0.5 FROM generate_series(1, 2000000) g';
     const selDirect = timedPsql(selectSql, direct);
     const selVigil = timedPsql(selectSql, viaVigil);
     results.push({ name: 'SELECT 2M rows direct', value: selDirect.mbps, unit: 'MB/s' });
-    results.push({ name: 'SELECT 2M rows Vigil', value: selVigil.mbps, unit: 'MB/s', ratio: selVigil.mbps / selDirect.mbps, against: 'direct', target: '≥ 0.8× direct' });
+    results.push({
+      name: 'SELECT 2M rows Vigil',
+      value: selVigil.mbps,
+      unit: 'MB/s',
+      ratio: selVigil.mbps / selDirect.mbps,
+      against: 'direct',
+      target: '≥ 0.8× direct',
+    });
 
     const rss = await idleSessionRss(started.child.pid as number, viaVigil, 500);
-    results.push({ name: 'gateway RSS per idle session (500 sessions)', value: rss / 1024, unit: 'KiB', target: '≤ 64 KiB' });
+    results.push({
+      name: 'gateway RSS per idle session (500 sessions)',
+      value: rss / 1024,
+      unit: 'KiB',
+      target: '≤ 64 KiB',
+    });
 
     gateway.kill('SIGTERM');
     await new Promise((r) => gateway?.once('exit', r));
     gateway = undefined;
     const size = recordingSizes(join(dir, 'data'));
-    results.push({ name: 'recording size vs raw bytes (all bench sessions)', value: size.raw / size.file, unit: '× smaller', target: '≥ 5× on pgbench traffic' });
+    results.push({
+      name: 'recording size vs raw bytes (all bench sessions)',
+      value: size.raw / size.file,
+      unit: '× smaller',
+      target: '≥ 5× on pgbench traffic',
+    });
     return results;
   } finally {
     gateway?.kill('SIGKILL');
@@ -74,7 +117,10 @@ export async function benchGateway(): Promise<BenchResult[]> {
   }
 }
 
-async function startGatewayProcess(cluster: PgCluster, dir: string): Promise<{ child: ChildProcess; pgPort: number; token: string }> {
+async function startGatewayProcess(
+  cluster: PgCluster,
+  dir: string,
+): Promise<{ child: ChildProcess; pgPort: number; token: string }> {
   const pgPort = await freePort();
   const apiPort = await freePort();
   const dataDir = join(dir, 'data');
@@ -95,10 +141,14 @@ policies:
         action: allow
 `,
   );
-  const child = spawn(process.execPath, ['proxy-core/bin/vigil.js', 'serve', '--config', join(dir, 'vigil.yaml'), '--log-level', 'warn'], {
-    env: { ...process.env, UPSTREAM_PASSWORD: cluster.password },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['proxy-core/bin/vigil.js', 'serve', '--config', join(dir, 'vigil.yaml'), '--log-level', 'warn'],
+    {
+      env: { ...process.env, UPSTREAM_PASSWORD: cluster.password },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let log = '';
   child.stderr?.on('data', (d) => (log += d));
   await new Promise<void>((resolve, reject) => {
@@ -111,8 +161,15 @@ policies:
     });
     child.once('exit', (code) => reject(new Error(`gateway exited ${code}: ${log}`)));
   });
-  const info = JSON.parse(readFileSync(join(dataDir, 'keys', 'dev-issuer.json'), 'utf8')) as { issuerUrl: string; audience: string };
-  const issuer = createDevIssuer({ keysDir: join(dataDir, 'keys'), issuerUrl: info.issuerUrl, audience: info.audience });
+  const info = JSON.parse(readFileSync(join(dataDir, 'keys', 'dev-issuer.json'), 'utf8')) as {
+    issuerUrl: string;
+    audience: string;
+  };
+  const issuer = createDevIssuer({
+    keysDir: join(dataDir, 'keys'),
+    issuerUrl: info.issuerUrl,
+    audience: info.audience,
+  });
   const token = await issuer.mint({ sub: 'bench-agent', groups: ['ai-agents'], ttlSec: 3600 });
   return { child, pgPort, token };
 }
@@ -136,10 +193,14 @@ function tps(out: string): number {
 
 function timedPsql(sql: string, t: Target): { mbps: number; bytes: number } {
   const start = process.hrtime.bigint();
-  const res = spawnSync('psql', [`host=${t.host} port=${t.port} dbname=shop user=${t.user} sslmode=disable`, '-X', '-A', '-t', '-c', sql], {
-    env: { ...process.env, PGPASSWORD: t.password ?? '' },
-    maxBuffer: 1 << 30,
-  });
+  const res = spawnSync(
+    'psql',
+    [`host=${t.host} port=${t.port} dbname=shop user=${t.user} sslmode=disable`, '-X', '-A', '-t', '-c', sql],
+    {
+      env: { ...process.env, PGPASSWORD: t.password ?? '' },
+      maxBuffer: 1 << 30,
+    },
+  );
   const secs = Number(process.hrtime.bigint() - start) / 1e9;
   if (res.status !== 0) throw new Error(`psql failed: ${res.stderr}`);
   return { mbps: res.stdout.length / 1e6 / secs, bytes: res.stdout.length };

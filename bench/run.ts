@@ -15,10 +15,16 @@ export interface BenchResult {
 type Suite = { name: string; run: () => Promise<BenchResult[]> };
 
 const SUITES: Suite[] = [
-  { name: 'codec', run: async () => (await import('../proxy-core/src/protocols/postgres/codec/codec.bench')).benchCodec() },
+  {
+    name: 'codec',
+    run: async () => (await import('../proxy-core/src/protocols/postgres/codec/codec.bench')).benchCodec(),
+  },
   { name: 'recording', run: async () => (await import('../recordings/bench/writer.bench')).benchWriter() },
   { name: 'store', run: async () => (await import('../proxy-core/src/store/store.bench')).benchStore() },
-  { name: 'classifier', run: async () => (await import('../proxy-core/src/policy/classifier.bench')).benchClassifier() },
+  {
+    name: 'classifier',
+    run: async () => (await import('../proxy-core/src/policy/classifier.bench')).benchClassifier(),
+  },
   { name: 'masking', run: async () => (await import('../proxy-core/src/masking/masking.bench')).benchMasking() },
   { name: 'gateway', run: async () => (await import('./gateway.bench')).benchGateway() },
 ];

@@ -1,28 +1,28 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createSecureContext, type SecureContext } from 'node:tls';
+import { fileURLToPath } from 'node:url';
 import { type ApiServer, startApiServer } from './api/api-server';
+import { ApprovalBroker } from './approvals/approval-broker';
 import { hostOf, type PostgresConnectionConfig, portOf, resolveSecret, type VigilConfig } from './config/config';
 import { createDevIssuer, type DevIssuer } from './identity/dev-issuer';
 import type { Principal } from './identity/identity.types';
 import { createTokenVerifier } from './identity/token-verifier';
 import type { Logger } from './logger';
-import { ApprovalBroker } from './approvals/approval-broker';
-import { type CompiledPolicy, compilePolicy, createClassificationCache, initSqlClassifier } from './policy';
-import { createSqlGate } from './pipeline/sql-gate';
+import { compileMasking, initMasking, type MaskingCatalog } from './masking';
 import { openRecordedSession, type RecorderFactory } from './pipeline/open-recorded-session';
 import { SessionHub } from './pipeline/session-events';
+import { createSqlGate } from './pipeline/sql-gate';
+import { type CompiledPolicy, compilePolicy, createClassificationCache, initSqlClassifier } from './policy';
 import { CancelRegistry } from './protocols/postgres/cancel-registry';
 import { type PgListener, startPgListener } from './protocols/postgres/pg-listener';
-import { UpstreamCatalog } from './protocols/postgres/upstream-catalog';
 import { PgResultMasker } from './protocols/postgres/pg-result-masker';
-import { compileMasking, initMasking, type MaskingCatalog } from './masking';
+import { UpstreamCatalog } from './protocols/postgres/upstream-catalog';
 import type { UpstreamTarget } from './protocols/postgres/upstream-connector';
 import { sealInterruptedRecording } from './recording/recover';
 import { createSessionRecorder } from './recording/session-recorder';
-import { type SigningKey, loadOrCreateSigningKey } from './recording/signing-key';
+import { loadOrCreateSigningKey, type SigningKey } from './recording/signing-key';
 import { createZstdCompressor } from './recording/zstd-compressor';
 import { openSqliteStore } from './store/sqlite-store';
 import type { Store } from './store/store.types';
@@ -65,7 +65,11 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       ? createDevIssuer({ keysDir: dirs.keys, issuerUrl: `${apiUrl}/dev-issuer`, audience: config.auth.audience })
       : undefined;
   if (devIssuer)
-    writeFileSync(join(dirs.keys, 'dev-issuer.json'), JSON.stringify({ issuerUrl: devIssuer.issuerUrl, audience: config.auth.audience }), { mode: 0o600 });
+    writeFileSync(
+      join(dirs.keys, 'dev-issuer.json'),
+      JSON.stringify({ issuerUrl: devIssuer.issuerUrl, audience: config.auth.audience }),
+      { mode: 0o600 },
+    );
   const verifier = createTokenVerifier({
     issuer: devIssuer ? devIssuer.issuerUrl : config.auth.issuer,
     audience: config.auth.audience,
@@ -80,7 +84,9 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
 
   await Promise.all([initSqlClassifier(), initMasking()]);
   const maskings = new Map(
-    config.policies.flatMap((p) => (p.masking ? [[p.name, compileMasking(p.masking, `policies.${p.name}.masking`)] as const] : [])),
+    config.policies.flatMap((p) =>
+      p.masking ? [[p.name, compileMasking(p.masking, `policies.${p.name}.masking`)] as const] : [],
+    ),
   );
   const maskingKey = loadOrCreateMaskingKey(dirs.keys);
   const policies = new Map<string, CompiledPolicy>(config.policies.map((p) => [p.name, compilePolicy(p)]));
@@ -114,7 +120,10 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const catalogFor = (c: PostgresConnectionConfig): UpstreamCatalog => {
     let catalog = catalogs.get(c.name);
     if (!catalog) {
-      catalog = new UpstreamCatalog(() => upstreamTarget(c, config, env), logger.child({ part: 'catalog', connection: c.name }));
+      catalog = new UpstreamCatalog(
+        () => upstreamTarget(c, env),
+        logger.child({ part: 'catalog', connection: c.name }),
+      );
       catalogs.set(c.name, catalog);
     }
     return catalog;
@@ -135,7 +144,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
         const c = connections.get(name);
         return c?.type === 'postgres' ? c : undefined;
       },
-      upstreamTarget: (c) => upstreamTarget(c, config, env),
+      upstreamTarget: (c) => upstreamTarget(c, env),
       verifyToken: (token): Promise<Principal> => verifier.verify(token),
       authFailed: (info) =>
         store.appendAudit({
@@ -188,7 +197,11 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
           },
         }
       : {}),
-    connections: config.connections.map((c) => ({ name: c.name, type: c.type, ...(c.description ? { description: c.description } : {}) })),
+    connections: config.connections.map((c) => ({
+      name: c.name,
+      type: c.type,
+      ...(c.description ? { description: c.description } : {}),
+    })),
     postgresAddress: { host: postgres.address.host, port: postgres.address.port },
     signingKey: { fingerprint: signingKey.fingerprint, publicKeyPem: signingKey.publicKeyPem },
     staticDir: fileURLToPath(new URL('../../renderer/dist', import.meta.url)),
@@ -221,7 +234,11 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   };
 }
 
-const EMPTY_CATALOG: MaskingCatalog = { columnName: () => undefined, columnsOf: () => undefined, viewDefinition: () => undefined };
+const EMPTY_CATALOG: MaskingCatalog = {
+  columnName: () => undefined,
+  columnsOf: () => undefined,
+  viewDefinition: () => undefined,
+};
 
 /** The key of the `hash` masking style (HMAC), so equal values hash equal across sessions and restarts. */
 function loadOrCreateMaskingKey(keysDir: string): Uint8Array {
@@ -243,7 +260,9 @@ export function dataDirs(dataDir: string): { root: string; recordings: string; k
 async function recoverInterrupted(store: Store, key: SigningKey, logger: Logger): Promise<void> {
   for (const s of store.liveSessions()) {
     try {
-      const seal = await sealInterruptedRecording(s.recording, key, 'gateway stopped before the session ended', { logger });
+      const seal = await sealInterruptedRecording(s.recording, key, 'gateway stopped before the session ended', {
+        logger,
+      });
       for (const chunk of seal.chunks) store.addChunk(s.id, chunk);
       store.endSession(s.id, {
         endedAt: new Date().toISOString(),
@@ -253,16 +272,27 @@ async function recoverInterrupted(store: Store, key: SigningKey, logger: Logger)
         frames: seal.frames,
         chunks: seal.chunks.length,
       });
-      store.appendAudit({ type: 'session.end', actor: 'system', sessionId: s.id, connection: s.connection, data: { status: 'interrupted', frames: seal.frames, finalHash: seal.finalHash } });
+      store.appendAudit({
+        type: 'session.end',
+        actor: 'system',
+        sessionId: s.id,
+        connection: s.connection,
+        data: { status: 'interrupted', frames: seal.frames, finalHash: seal.finalHash },
+      });
       logger.warn('sealed an interrupted recording', { session: s.id, frames: seal.frames });
     } catch (err) {
       logger.error('could not recover an interrupted recording', { session: s.id, err });
-      store.endSession(s.id, { endedAt: new Date().toISOString(), status: 'failed', endReason: `recovery failed: ${(err as Error).message}`, finalHash: null });
+      store.endSession(s.id, {
+        endedAt: new Date().toISOString(),
+        status: 'failed',
+        endReason: `recovery failed: ${(err as Error).message}`,
+        finalHash: null,
+      });
     }
   }
 }
 
-function upstreamTarget(c: PostgresConnectionConfig, config: VigilConfig, env: NodeJS.ProcessEnv): UpstreamTarget {
+function upstreamTarget(c: PostgresConnectionConfig, env: NodeJS.ProcessEnv): UpstreamTarget {
   return {
     host: c.upstream.host,
     port: c.upstream.port,

@@ -48,10 +48,22 @@ policies:
         /policies\[0\]\.rules\[0\]\.action: expected allow, deny or review/,
       ],
     ],
-    ['an unknown connection type', 'auth: { issuer: dev }\nconnections:\n  - { name: x, type: mysql, upstream: {}, policy: p }\n', [/connections\[0\]/, /postgres, ssh or http/]],
+    [
+      'an unknown connection type',
+      'auth: { issuer: dev }\nconnections:\n  - { name: x, type: mysql, upstream: {}, policy: p }\n',
+      [/connections\[0\]/, /postgres, ssh or http/],
+    ],
     ['broken YAML', 'auth: { issuer: dev\nlisten: [', [/line \d+/]],
-    ['the development issuer off loopback', 'listen: { api: 0.0.0.0:7480 }\nauth: { issuer: dev }\n', [/auth\.issuer: the development issuer is for loopback only/]],
-    ['a bad listen address', 'listen: { postgres: "nowhere" }\nauth: { issuer: dev }\n', [/listen\.postgres: expected host:port/]],
+    [
+      'the development issuer off loopback',
+      'listen: { api: 0.0.0.0:7480 }\nauth: { issuer: dev }\n',
+      [/auth\.issuer: the development issuer is for loopback only/],
+    ],
+    [
+      'a bad listen address',
+      'listen: { postgres: "nowhere" }\nauth: { issuer: dev }\n',
+      [/listen\.postgres: expected host:port/],
+    ],
   ];
 
   it.each(cases)('%s', async (_name, yaml, expected) => {
@@ -89,7 +101,19 @@ describe('state commands against a gateway that served sessions', () => {
     expect(await main(['sessions', '--json', '--data-dir', h.dataDir], io)).toBe(0);
     const sessions = JSON.parse(io.stdout) as Array<Record<string, unknown>>;
     expect(sessions.length).toBeGreaterThan(0);
-    for (const key of ['id', 'principal', 'connection', 'protocol', 'startedAt', 'endedAt', 'status', 'bytesIn', 'bytesOut', 'frames', 'recording'])
+    for (const key of [
+      'id',
+      'principal',
+      'connection',
+      'protocol',
+      'startedAt',
+      'endedAt',
+      'status',
+      'bytesIn',
+      'bytesOut',
+      'frames',
+      'recording',
+    ])
       expect(sessions[0]).toHaveProperty(key);
     expect(sessions[0]?.principal).toBe('agent-1');
   });

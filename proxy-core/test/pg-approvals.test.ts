@@ -12,18 +12,41 @@ const REVIEW_POLICY = {
   name: 'review-writes',
   rules: [
     { match: { statements: ['select', 'show', 'set', 'begin', 'commit', 'rollback'] }, action: 'allow' },
-    { match: { statements: ['insert', 'update', 'delete'], tables: ['slow_review'] }, action: 'review', approvers: { groups: ['dba'], count: 1 }, timeout: '1s' },
-    { match: { statements: ['insert', 'update', 'delete'], tables: ['two_keys'] }, action: 'review', approvers: { groups: ['dba'], count: 2 }, timeout: '1m' },
-    { match: { statements: ['insert', 'update', 'delete'] }, action: 'review', approvers: { groups: ['dba'], count: 1 }, timeout: '1m' },
+    {
+      match: { statements: ['insert', 'update', 'delete'], tables: ['slow_review'] },
+      action: 'review',
+      approvers: { groups: ['dba'], count: 1 },
+      timeout: '1s',
+    },
+    {
+      match: { statements: ['insert', 'update', 'delete'], tables: ['two_keys'] },
+      action: 'review',
+      approvers: { groups: ['dba'], count: 2 },
+      timeout: '1m',
+    },
+    {
+      match: { statements: ['insert', 'update', 'delete'] },
+      action: 'review',
+      approvers: { groups: ['dba'], count: 1 },
+      timeout: '1m',
+    },
     { match: { statements: ['drop', 'truncate'] }, action: 'deny' },
   ],
 };
 
-const approver = (sub: string): Principal => ({ sub, groups: ['dba'], roles: ['approver'], issuer: 'test', expiresAt: 0 });
+const approver = (sub: string): Principal => ({
+  sub,
+  groups: ['dba'],
+  roles: ['approver'],
+  issuer: 'test',
+  expiresAt: 0,
+});
 
 beforeAll(async () => {
   h = await startHarness({ policies: [REVIEW_POLICY], connectionPolicy: 'review-writes' });
-  await h.cluster.query('CREATE TABLE orders (id int PRIMARY KEY, note text); CREATE TABLE slow_review (id int); CREATE TABLE two_keys (id int)');
+  await h.cluster.query(
+    'CREATE TABLE orders (id int PRIMARY KEY, note text); CREATE TABLE slow_review (id int); CREATE TABLE two_keys (id int)',
+  );
 }, 120_000);
 
 afterAll(async () => {
@@ -31,7 +54,9 @@ afterAll(async () => {
 });
 
 async function pendingFor(statement: RegExp): Promise<ApprovalRequest> {
-  return eventually(() => h.gateway.store.listApprovals({ status: 'pending' }).find((a) => statement.test(a.statement)));
+  return eventually(() =>
+    h.gateway.store.listApprovals({ status: 'pending' }).find((a) => statement.test(a.statement)),
+  );
 }
 
 async function count(sql: string): Promise<number> {
@@ -61,7 +86,10 @@ describe('just-in-time approval of single statements', () => {
     const insert = c.query("INSERT INTO orders VALUES (2, 'denied')");
     const request = await pendingFor(/VALUES \(2, 'denied'\)/);
     h.gateway.broker.decide(request.id, approver('alice'), 'deny', 'not during the freeze');
-    await expect(insert).rejects.toMatchObject({ code: '42501', message: expect.stringContaining('not during the freeze') });
+    await expect(insert).rejects.toMatchObject({
+      code: '42501',
+      message: expect.stringContaining('not during the freeze'),
+    });
     expect(await count('orders WHERE id = 2')).toBe(0);
     const r = await c.query('SELECT 1 AS ok');
     expect(r.rows[0].ok).toBe(1);
@@ -70,7 +98,10 @@ describe('just-in-time approval of single statements', () => {
 
   it('timeout: an undecided statement expires and is refused', async () => {
     const c = await h.client();
-    await expect(c.query('INSERT INTO slow_review VALUES (1)')).rejects.toMatchObject({ code: '42501', message: expect.stringMatching(/timed out/) });
+    await expect(c.query('INSERT INTO slow_review VALUES (1)')).rejects.toMatchObject({
+      code: '42501',
+      message: expect.stringMatching(/timed out/),
+    });
     expect(await count('slow_review')).toBe(0);
     expect(h.gateway.store.listApprovals({ status: 'expired' }).length).toBeGreaterThan(0);
     await c.end();
@@ -105,7 +136,13 @@ describe('just-in-time approval of single statements', () => {
     const c = await h.client();
     const insert = c.query("INSERT INTO orders VALUES (4, 'self')");
     const request = await pendingFor(/VALUES \(4, 'self'\)/);
-    const self: Principal = { sub: 'agent-1', groups: ['dba', 'ai-agents'], roles: ['approver', 'agent'], issuer: 'test', expiresAt: 0 };
+    const self: Principal = {
+      sub: 'agent-1',
+      groups: ['dba', 'ai-agents'],
+      roles: ['approver', 'agent'],
+      issuer: 'test',
+      expiresAt: 0,
+    };
     expect(() => h.gateway.broker.decide(request.id, self, 'approve', 'me')).toThrow(/own request/);
     h.gateway.broker.decide(request.id, approver('alice'), 'deny', 'no');
     await expect(insert).rejects.toMatchObject({ code: '42501' });
@@ -145,7 +182,13 @@ describe('just-in-time approval of single statements', () => {
     await eventually(() => Buffer.concat(received).includes(Buffer.from([0x5a, 0, 0, 0, 5])));
     received.length = 0;
     // Three statements in one write: the INSERT is held, the two SELECTs behind it must wait.
-    socket.write(Buffer.concat([query("INSERT INTO orders VALUES (10, 'pipelined')"), query('SELECT 111'), query('SELECT count(*) FROM orders WHERE id = 10')]));
+    socket.write(
+      Buffer.concat([
+        query("INSERT INTO orders VALUES (10, 'pipelined')"),
+        query('SELECT 111'),
+        query('SELECT count(*) FROM orders WHERE id = 10'),
+      ]),
+    );
     const request = await pendingFor(/pipelined/);
     await new Promise((r) => setTimeout(r, 200));
     expect(Buffer.concat(received).toString('latin1')).not.toContain('111'); // nothing behind the held one ran
@@ -161,9 +204,18 @@ describe('just-in-time approval of single statements', () => {
 
   it('psql: the agent is told at once that its statement waits, then gets its result', async () => {
     const token = await h.agentToken();
-    const p = spawn('psql', [`host=${h.host} port=${h.port} dbname=shop user=agent-1 sslmode=disable`, '-X', '-c', "UPDATE orders SET note = 'via psql' WHERE id = 1"], {
-      env: { ...process.env, PGPASSWORD: token },
-    });
+    const p = spawn(
+      'psql',
+      [
+        `host=${h.host} port=${h.port} dbname=shop user=agent-1 sslmode=disable`,
+        '-X',
+        '-c',
+        "UPDATE orders SET note = 'via psql' WHERE id = 1",
+      ],
+      {
+        env: { ...process.env, PGPASSWORD: token },
+      },
+    );
     let out = '';
     let err = '';
     p.stdout.on('data', (d) => (out += d));
@@ -178,7 +230,10 @@ describe('just-in-time approval of single statements', () => {
 
   it('a denied statement fails with 42501 naming the rule; the table is still there', async () => {
     const c = await h.client();
-    await expect(c.query('DROP TABLE orders')).rejects.toMatchObject({ code: '42501', message: expect.stringContaining('review-writes#5') });
+    await expect(c.query('DROP TABLE orders')).rejects.toMatchObject({
+      code: '42501',
+      message: expect.stringContaining('review-writes#5'),
+    });
     expect(await count('orders')).toBeGreaterThan(0);
     await c.end();
   });
@@ -188,4 +243,3 @@ describe('just-in-time approval of single statements', () => {
     for (const t of ['approval.requested', 'approval.decided', 'statement']) expect(types).toContain(t);
   });
 });
-

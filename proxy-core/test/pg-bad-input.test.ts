@@ -37,7 +37,10 @@ function rawExchange(bytes: Uint8Array[], opts: { waitMs?: number; endAfter?: bo
 }
 
 function startupPacket(params: Record<string, string>, protocol = 196608): Buffer {
-  const body = Buffer.concat([...Object.entries(params).flatMap(([k, v]) => [Buffer.from(`${k}\0${v}\0`)]), Buffer.from([0])]);
+  const body = Buffer.concat([
+    ...Object.entries(params).flatMap(([k, v]) => [Buffer.from(`${k}\0${v}\0`)]),
+    Buffer.from([0]),
+  ]);
   const head = Buffer.alloc(8);
   head.writeInt32BE(8 + body.length, 0);
   head.writeInt32BE(protocol, 4);
@@ -85,7 +88,10 @@ describe('bad tokens are refused with a clear ErrorResponse, and nothing reaches
   it.each(Object.keys(BAD_TOKEN_FAILURES) as BadTokenName[])('%s', async (name) => {
     const tokens = await badTokens(h.idp.issuer, h.idp.audience, h.idp.signingKey());
     const before = h.canary.connections;
-    const reply = await rawExchange([startupPacket({ user: 'agent-1', database: 'canary' }), passwordMessage(tokens[name])]);
+    const reply = await rawExchange([
+      startupPacket({ user: 'agent-1', database: 'canary' }),
+      passwordMessage(tokens[name]),
+    ]);
     const err = errorOf(reply);
     expect(err?.S).toBe('FATAL');
     expect(err?.C).toBe('28P01');
@@ -111,7 +117,13 @@ describe('bad tokens are refused with a clear ErrorResponse, and nothing reaches
 
 describe('malformed input never crashes the gateway', () => {
   it('unknown connection name: 3D000', async () => {
-    const c = new pg.Client({ host: h.host, port: h.port, database: 'no-such-db', user: 'a', password: await h.agentToken() });
+    const c = new pg.Client({
+      host: h.host,
+      port: h.port,
+      database: 'no-such-db',
+      user: 'a',
+      password: await h.agentToken(),
+    });
     await expect(c.connect()).rejects.toThrow(/connection "no-such-db" does not exist/);
     await stillServing();
   });
@@ -119,7 +131,9 @@ describe('malformed input never crashes the gateway', () => {
   it('malformed startup packet (no terminator, unsupported protocol)', async () => {
     const bad = Buffer.from([0, 0, 0, 12, 0, 3, 0, 0, 0x75, 0x73, 0x65, 0x72]);
     expect(errorOf(await rawExchange([bad]))?.C).toBe('08P01');
-    expect(errorOf(await rawExchange([startupPacket({ user: 'a', database: 'shop' }, 0x00020000)]))?.M).toMatch(/protocol/i);
+    expect(errorOf(await rawExchange([startupPacket({ user: 'a', database: 'shop' }, 0x00020000)]))?.M).toMatch(
+      /protocol/i,
+    );
     await stillServing();
   });
 
@@ -130,8 +144,12 @@ describe('malformed input never crashes the gateway', () => {
     expect(errorOf(reply)?.M).toMatch(/invalid message length/);
     const token = await h.agentToken();
     const query = Buffer.from([0x51, 0x7f, 0xff, 0xff, 0xff]);
-    const after = await rawExchange([startupPacket({ user: 'a', database: 'shop' }), passwordMessage(token), query], { waitMs: 4000 });
-    expect(errorOf(after.subarray(after.indexOf(Buffer.from([0x5a, 0, 0, 0, 5])) + 6))?.M).toMatch(/invalid message length/);
+    const after = await rawExchange([startupPacket({ user: 'a', database: 'shop' }), passwordMessage(token), query], {
+      waitMs: 4000,
+    });
+    expect(errorOf(after.subarray(after.indexOf(Buffer.from([0x5a, 0, 0, 0, 5])) + 6))?.M).toMatch(
+      /invalid message length/,
+    );
     await stillServing();
   });
 
@@ -151,13 +169,25 @@ describe('malformed input never crashes the gateway', () => {
   });
 
   it('an upstream that is down: a clear 08006, the session is marked failed', async () => {
-    const c = new pg.Client({ host: h.host, port: h.port, database: 'shop-down', user: 'a', password: await h.agentToken() });
+    const c = new pg.Client({
+      host: h.host,
+      port: h.port,
+      database: 'shop-down',
+      user: 'a',
+      password: await h.agentToken(),
+    });
     await expect(c.connect()).rejects.toThrow(/upstream for connection "shop-down" is unavailable/);
     await stillServing();
   });
 
-  it("an upstream that rejects the stored credential: a clear error that does not reveal it", async () => {
-    const c = new pg.Client({ host: h.host, port: h.port, database: 'shop-badcred', user: 'a', password: await h.agentToken() });
+  it('an upstream that rejects the stored credential: a clear error that does not reveal it', async () => {
+    const c = new pg.Client({
+      host: h.host,
+      port: h.port,
+      database: 'shop-badcred',
+      user: 'a',
+      password: await h.agentToken(),
+    });
     const err = await c.connect().then(
       () => undefined,
       (e: Error) => e,

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { openRecording, byteSourceFromBytes } from '@vigil/recordings';
-import pg from 'pg';
+import { byteSourceFromBytes, openRecording } from '@vigil/recordings';
+import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, type Harness, startHarness } from './support/gateway-harness';
@@ -12,11 +12,25 @@ import { eventually, type Harness, startHarness } from './support/gateway-harnes
  * never appear in any byte the client receives (checked in the replies and in the recording, which
  * holds exactly what the client received), in any form the test can recognise.
  */
-const PII = ['ada@example.com', 'grace.hopper@example.org', '4111 1111 1111 1111', '5555 5555 5555 4444', '123-45-6789', '219-09-9999', 'GB82WEST12345698765432'];
+const PII = [
+  'ada@example.com',
+  'grace.hopper@example.org',
+  '4111 1111 1111 1111',
+  '5555 5555 5555 4444',
+  '123-45-6789',
+  '219-09-9999',
+  'GB82WEST12345698765432',
+];
 
 function forms(value: string): string[] {
   const digits = value.replace(/\D/g, '');
-  const out = [value, value.toUpperCase(), [...value].reverse().join(''), Buffer.from(value).toString('base64'), Buffer.from(value).toString('hex')];
+  const out = [
+    value,
+    value.toUpperCase(),
+    [...value].reverse().join(''),
+    Buffer.from(value).toString('base64'),
+    Buffer.from(value).toString('hex'),
+  ];
   if (digits.length >= 9) out.push(digits);
   return out;
 }
@@ -25,7 +39,27 @@ const FORBIDDEN = PII.flatMap(forms);
 const POLICY = {
   name: 'masked',
   rules: [
-    { match: { statements: ['select', 'show', 'set', 'begin', 'commit', 'rollback', 'declare_cursor', 'fetch', 'close_cursor', 'prepare', 'execute', 'deallocate', 'copy_to', 'explain'] }, action: 'allow' },
+    {
+      match: {
+        statements: [
+          'select',
+          'show',
+          'set',
+          'begin',
+          'commit',
+          'rollback',
+          'declare_cursor',
+          'fetch',
+          'close_cursor',
+          'prepare',
+          'execute',
+          'deallocate',
+          'copy_to',
+          'explain',
+        ],
+      },
+      action: 'allow',
+    },
     { match: { functions: ['*'] }, action: 'allow' },
     { match: { statements: ['do', 'insert', 'update', 'delete', 'create', 'drop'] }, action: 'deny' },
   ],
@@ -165,7 +199,10 @@ describe('masked values never reach the client', () => {
   });
 
   it('the recordings hold only what the clients received: no PII in any recorded byte', async () => {
-    await eventually(() => h.gateway.store.listSessions({ limit: 500 }).sessions.every((s) => s.status !== 'live'), 10_000);
+    await eventually(
+      () => h.gateway.store.listSessions({ limit: 500 }).sessions.every((s) => s.status !== 'live'),
+      10_000,
+    );
     const sessions = h.gateway.store.listSessions({ limit: 500 }).sessions;
     expect(sessions.length).toBeGreaterThan(20);
     let masked = 0;
@@ -173,7 +210,9 @@ describe('masked values never reach the client', () => {
       masked += s.masked;
       const rec = await openRecording(byteSourceFromBytes(new Uint8Array(readFileSync(s.recording))));
       const frames = await rec.readFrames(0, rec.frameCount);
-      const server = frames.filter((f) => f.kind === 'bytes' && f.direction === 'server').map((f) => Buffer.from((f as { data: Uint8Array }).data).toString('latin1'));
+      const server = frames
+        .filter((f) => f.kind === 'bytes' && f.direction === 'server')
+        .map((f) => Buffer.from((f as { data: Uint8Array }).data).toString('latin1'));
       expectNoPii(server.join(''));
     }
     expect(masked).toBeGreaterThan(0);

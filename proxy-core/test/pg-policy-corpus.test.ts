@@ -12,7 +12,31 @@ const POLICY = {
   rules: [
     { match: { statements: ['select', 'show', 'explain', 'begin', 'commit', 'rollback'] }, action: 'allow' },
     { match: { statements: ['insert', 'update', 'delete', 'merge', 'copy_from'] }, action: 'deny' },
-    { match: { statements: ['drop', 'truncate', 'alter', 'create', 'grant', 'revoke', 'create_role', 'alter_role', 'alter_system', 'do', 'prepare', 'execute', 'set_role', 'set_session_authorization', 'copy_program', 'copy_to', 'call', 'lock'] }, action: 'deny' },
+    {
+      match: {
+        statements: [
+          'drop',
+          'truncate',
+          'alter',
+          'create',
+          'grant',
+          'revoke',
+          'create_role',
+          'alter_role',
+          'alter_system',
+          'do',
+          'prepare',
+          'execute',
+          'set_role',
+          'set_session_authorization',
+          'copy_program',
+          'copy_to',
+          'call',
+          'lock',
+        ],
+      },
+      action: 'deny',
+    },
     { match: { unparsed: true }, action: 'deny' },
   ],
 };
@@ -73,7 +97,9 @@ describe('forbidden statements never reach the database, however they are writte
     await c.end().catch(() => {});
     expect(err?.code).toBe('42501');
     expect(err?.message).toMatch(/Vigil policy/);
-    const rows = await h.cluster.query<{ n: number; names: string }>("SELECT count(*)::int AS n, string_agg(name, ',' ORDER BY id) AS names FROM victims");
+    const rows = await h.cluster.query<{ n: number; names: string }>(
+      "SELECT count(*)::int AS n, string_agg(name, ',' ORDER BY id) AS names FROM victims",
+    );
     expect(rows.rows[0]?.n).toBe(10);
     expect(rows.rows[0]?.names).toBe(Array.from({ length: 10 }, (_, i) => `v${i + 1}`).join(','));
     const stolen = await h.cluster.query("SELECT to_regclass('public.stolen') AS t");

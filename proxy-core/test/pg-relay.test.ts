@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import pg from 'pg';
+import type pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, type Harness, startHarness } from './support/gateway-harness';
@@ -26,7 +26,10 @@ afterAll(async () => {
  * Runs psql against the gateway (or direct). Asynchronous on purpose: the gateway runs in this
  * process, so a blocking spawn would stall it.
  */
-function psql(sql: string, opts: { direct?: boolean; connection?: string; token?: string } = {}): Promise<{ out: string; err: string; status: number | null }> {
+function psql(
+  sql: string,
+  opts: { direct?: boolean; connection?: string; token?: string } = {},
+): Promise<{ out: string; err: string; status: number | null }> {
   const conninfo = opts.direct
     ? `host=${h.cluster.host} port=${h.cluster.port} dbname=shop user=postgres`
     : `host=${h.host} port=${h.port} dbname=${opts.connection ?? 'shop'} user=agent-1 sslmode=disable`;
@@ -89,7 +92,10 @@ describe('PostgreSQL clients through the gateway, compared with the same work di
   it('COPY in and out', async () => {
     const c = await h.client();
     try {
-      await pipeline(Readable.from(['1\tcopied one\n', '2\tcopied two\n']), c.query(copyFrom('COPY notes (id, body) FROM STDIN')));
+      await pipeline(
+        Readable.from(['1\tcopied one\n', '2\tcopied two\n']),
+        c.query(copyFrom('COPY notes (id, body) FROM STDIN')),
+      );
       const chunks: Buffer[] = [];
       await pipeline(
         c.query(copyTo('COPY notes TO STDOUT')),
@@ -152,7 +158,10 @@ describe('PostgreSQL clients through the gateway, compared with the same work di
   it('a 1M-row result arrives whole and in order', async () => {
     const c = await h.client();
     try {
-      const r = await c.query({ text: 'SELECT g AS n, md5(g::text) AS h FROM generate_series(1, 1000000) g', rowMode: 'array' });
+      const r = await c.query({
+        text: 'SELECT g AS n, md5(g::text) AS h FROM generate_series(1, 1000000) g',
+        rowMode: 'array',
+      });
       expect(r.rows.length).toBe(1_000_000);
       expect(r.rows[999_999]).toEqual([1_000_000, expect.any(String)]);
       let sum = 0;
@@ -199,7 +208,9 @@ describe('PostgreSQL clients through the gateway, compared with the same work di
     const c = await h.client();
     await c.query('SELECT 42');
     await c.end();
-    const session = await eventually(() => h.gateway.store.listSessions({ limit: 1 }).sessions.find((s) => s.status === 'ended'));
+    const session = await eventually(() =>
+      h.gateway.store.listSessions({ limit: 1 }).sessions.find((s) => s.status === 'ended'),
+    );
     expect(session.protocol).toBe('postgres');
     expect(session.principal).toBe('agent-1');
     expect(session.bytesIn).toBeGreaterThan(0);
@@ -214,7 +225,9 @@ function runPgbench(args: string[], direct: boolean, token = ''): Promise<string
     ? ['-h', h.cluster.host, '-p', String(h.cluster.port), '-U', 'postgres', 'shop']
     : ['-h', h.host, '-p', String(h.port), '-U', 'agent-1', 'shop'];
   return new Promise((resolve, reject) => {
-    const p = spawn('pgbench', [...args, ...conn], { env: { ...process.env, PGPASSWORD: token, PGSSLMODE: 'disable' } });
+    const p = spawn('pgbench', [...args, ...conn], {
+      env: { ...process.env, PGPASSWORD: token, PGSSLMODE: 'disable' },
+    });
     let out = '';
     p.stdout.on('data', (d) => (out += d));
     p.stderr.on('data', (d) => (out += d));

@@ -2,8 +2,8 @@ import { createHmac, randomUUID } from 'node:crypto';
 import type { Principal } from '../identity/identity.types';
 import type { Logger } from '../logger';
 import type { ReviewOutcome } from '../pipeline/command-gate.types';
-import { StoreError } from '../store/store-error';
 import type { ApprovalRequest, Store } from '../store/store.types';
+import { StoreError } from '../store/store-error';
 
 export interface ApprovalInput {
   sessionId: string;
@@ -27,7 +27,10 @@ export class ApprovalError extends Error {
   }
 }
 
-export type ApprovalListener = (event: { type: 'approval.requested' | 'approval.decided'; approval: ApprovalRequest }) => void;
+export type ApprovalListener = (event: {
+  type: 'approval.requested' | 'approval.decided';
+  approval: ApprovalRequest;
+}) => void;
 
 export interface ApprovalBrokerOptions {
   store: Store;
@@ -64,7 +67,11 @@ export class ApprovalBroker {
       approverGroups: input.approvers.groups,
       expiresAt: new Date(Date.now() + input.timeoutMs).toISOString(),
     });
-    this.audit('approval.requested', request, input.principal.sub, { statement: request.statement, rule: request.rule, expiresAt: request.expiresAt });
+    this.audit('approval.requested', request, input.principal.sub, {
+      statement: request.statement,
+      rule: request.rule,
+      expiresAt: request.expiresAt,
+    });
     const decided = new Promise<ReviewOutcome>((resolve) => {
       const timer = setTimeout(() => this.expire(id), input.timeoutMs);
       this.waiting.set(id, { resolve, timer });
@@ -83,7 +90,13 @@ export class ApprovalBroker {
       throw new ApprovalError(`${approver.sub} has no approver role`, 403);
     let updated: ApprovalRequest;
     try {
-      updated = this.opts.store.recordApprovalVote(id, { approver: approver.sub, groups: approver.groups, decision, reason: reason || null, at: new Date().toISOString() });
+      updated = this.opts.store.recordApprovalVote(id, {
+        approver: approver.sub,
+        groups: approver.groups,
+        decision,
+        reason: reason || null,
+        at: new Date().toISOString(),
+      });
     } catch (err) {
       if (err instanceof StoreError) throw new ApprovalError(err.message, current.status === 'pending' ? 403 : 409);
       throw err;
@@ -136,10 +149,18 @@ export class ApprovalBroker {
     if (request.status !== 'approved') {
       this.audit('approval.decided', request, last?.approver ?? 'system', { status: request.status });
     } else {
-      this.audit('approval.decided', request, last?.approver ?? 'system', { status: 'approved', approvers: request.votes.map((v) => v.approver) });
+      this.audit('approval.decided', request, last?.approver ?? 'system', {
+        status: 'approved',
+        approvers: request.votes.map((v) => v.approver),
+      });
     }
     this.emit({ type: 'approval.decided', approval: request });
-    if (request.status === 'approved') entry.resolve({ approved: true, approver: request.votes.map((v) => v.approver).join(', '), reason: last?.reason ?? '' });
+    if (request.status === 'approved')
+      entry.resolve({
+        approved: true,
+        approver: request.votes.map((v) => v.approver).join(', '),
+        reason: last?.reason ?? '',
+      });
     else
       entry.resolve({
         approved: false,
@@ -165,7 +186,13 @@ export class ApprovalBroker {
   }
 
   private audit(type: string, request: ApprovalRequest, actor: string, data: Record<string, unknown>): void {
-    this.opts.store.appendAudit({ type, actor, sessionId: request.sessionId, connection: request.connection, data: { requestId: request.id, ...data } });
+    this.opts.store.appendAudit({
+      type,
+      actor,
+      sessionId: request.sessionId,
+      connection: request.connection,
+      data: { requestId: request.id, ...data },
+    });
   }
 
   private emit(event: Parameters<ApprovalListener>[0]): void {

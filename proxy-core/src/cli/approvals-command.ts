@@ -19,7 +19,13 @@ import { parse, resolveState, STATE_OPTIONS } from './state-options';
  */
 export async function approvalsCommand(args: string[], io: CliIo): Promise<number> {
   const [sub, ...rest] = args;
-  const { values, positionals } = parse(rest, { ...STATE_OPTIONS, all: { type: 'boolean' }, json: { type: 'boolean' }, reason: { type: 'string' }, token: { type: 'string' } });
+  const { values, positionals } = parse(rest, {
+    ...STATE_OPTIONS,
+    all: { type: 'boolean' },
+    json: { type: 'boolean' },
+    reason: { type: 'string' },
+    token: { type: 'string' },
+  });
   const state = resolveState(values, io);
   const dbPath = join(state.dataDir, 'vigil.db');
   if (!existsSync(dbPath)) throw new UsageError(`no Vigil state in ${state.dataDir}`);
@@ -33,10 +39,16 @@ export async function approvalsCommand(args: string[], io: CliIo): Promise<numbe
         const id = positionals[0];
         if (!id) throw new UsageError(`usage: vigil approvals ${sub} ID [--reason R] --token TOKEN`);
         const token = values.token ?? io.env.VIGIL_TOKEN;
-        if (!token) throw new UsageError('an approver must prove who they are: pass --token TOKEN (or set VIGIL_TOKEN)');
+        if (!token)
+          throw new UsageError('an approver must prove who they are: pass --token TOKEN (or set VIGIL_TOKEN)');
         const principal = await verifyApprover(token, state, io);
         try {
-          const updated = new ApprovalBroker({ store, logger: silentLogger }).decide(id, principal, sub, values.reason ?? '');
+          const updated = new ApprovalBroker({ store, logger: silentLogger }).decide(
+            id,
+            principal,
+            sub,
+            values.reason ?? '',
+          );
           io.out(`${updated.id}: ${updated.status} (${updated.votes.length} of ${updated.requiredCount} votes)\n`);
           return 0;
         } catch (err) {
@@ -79,10 +91,29 @@ async function verifyApprover(token: string, state: ReturnType<typeof resolveSta
   if ((auth === undefined || auth.issuer === 'dev') && existsSync(devInfo)) {
     const info = JSON.parse(readFileSync(devInfo, 'utf8')) as { issuerUrl: string; audience: string };
     const dev = createDevIssuer({ keysDir: keys, issuerUrl: info.issuerUrl, audience: info.audience });
-    const roles = auth?.roles ?? { admin: ['vigil-admins'], approver: ['dba', 'vigil-admins'], auditor: ['security'], agent: ['ai-agents'] };
-    verifier = createTokenVerifier({ issuer: dev.issuerUrl, audience: info.audience, groupsClaim: auth?.groupsClaim ?? 'groups', roles, jwks: dev.jwks, logger: silentLogger });
+    const roles = auth?.roles ?? {
+      admin: ['vigil-admins'],
+      approver: ['dba', 'vigil-admins'],
+      auditor: ['security'],
+      agent: ['ai-agents'],
+    };
+    verifier = createTokenVerifier({
+      issuer: dev.issuerUrl,
+      audience: info.audience,
+      groupsClaim: auth?.groupsClaim ?? 'groups',
+      roles,
+      jwks: dev.jwks,
+      logger: silentLogger,
+    });
   } else if (auth) {
-    verifier = createTokenVerifier({ issuer: auth.issuer, audience: auth.audience, groupsClaim: auth.groupsClaim, roles: auth.roles, logger: silentLogger, allowInsecureHttp: /^http:\/\/(127\.|localhost)/.test(auth.issuer) });
+    verifier = createTokenVerifier({
+      issuer: auth.issuer,
+      audience: auth.audience,
+      groupsClaim: auth.groupsClaim,
+      roles: auth.roles,
+      logger: silentLogger,
+      allowInsecureHttp: /^http:\/\/(127\.|localhost)/.test(auth.issuer),
+    });
   } else {
     throw new UsageError(`cannot verify the token: no config and no development issuer in ${state.dataDir}`);
   }

@@ -11,7 +11,8 @@ export async function keysCommand(args: string[], io: CliIo): Promise<number> {
   const { values } = parse(args, { ...STATE_OPTIONS, json: { type: 'boolean' } }, false);
   const { dataDir } = resolveState(values, io);
   const path = join(dataDirs(dataDir).keys, PUBLIC_KEY_FILE);
-  if (!existsSync(path)) throw new UsageError(`no signing key in ${dataDir} yet: it is created when the gateway first starts`);
+  if (!existsSync(path))
+    throw new UsageError(`no signing key in ${dataDir} yet: it is created when the gateway first starts`);
   const pem = readFileSync(path, 'utf8');
   const fp = fingerprint(publicKeyFromPem(pem));
   if (values.json) io.out(`${JSON.stringify({ fingerprint: fp, publicKeyPem: pem, path })}\n`);

@@ -1,16 +1,37 @@
-import { type CliIo, processIo, UsageError } from './cli-io';
 import { ConfigError } from '../config/config';
+import { type CliIo, processIo, UsageError } from './cli-io';
 
 type Command = (args: string[], io: CliIo) => Promise<number>;
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
-  serve: { summary: 'run the gateway (--demo: embedded database, dev issuer, no setup)', load: async () => (await import('./serve-command')).serveCommand },
-  token: { summary: 'mint a development token (--dev --sub NAME --groups a,b [--ttl 1h])', load: async () => (await import('./token-command')).tokenCommand },
-  sessions: { summary: 'list recorded sessions [--json]', load: async () => (await import('./sessions-command')).sessionsCommand },
-  verify: { summary: 'verify a recording (.vrec) or evidence packet; exit 0 only if intact', load: async () => (await import('./verify-command')).verifyCommand },
-  policy: { summary: 'what the policy decides for a statement: policy test --connection C --principal P "SQL"', load: async () => (await import('./policy-command')).policyCommand },
-  approvals: { summary: 'list held statements, approve ID or deny ID (--token: the approver\'s OIDC token)', load: async () => (await import('./approvals-command')).approvalsCommand },
-  keys: { summary: "show the gateway's signing key fingerprint and public key", load: async () => (await import('./keys-command')).keysCommand },
+  serve: {
+    summary: 'run the gateway (--demo: embedded database, dev issuer, no setup)',
+    load: async () => (await import('./serve-command')).serveCommand,
+  },
+  token: {
+    summary: 'mint a development token (--dev --sub NAME --groups a,b [--ttl 1h])',
+    load: async () => (await import('./token-command')).tokenCommand,
+  },
+  sessions: {
+    summary: 'list recorded sessions [--json]',
+    load: async () => (await import('./sessions-command')).sessionsCommand,
+  },
+  verify: {
+    summary: 'verify a recording (.vrec) or evidence packet; exit 0 only if intact',
+    load: async () => (await import('./verify-command')).verifyCommand,
+  },
+  policy: {
+    summary: 'what the policy decides for a statement: policy test --connection C --principal P "SQL"',
+    load: async () => (await import('./policy-command')).policyCommand,
+  },
+  approvals: {
+    summary: "list held statements, approve ID or deny ID (--token: the approver's OIDC token)",
+    load: async () => (await import('./approvals-command')).approvalsCommand,
+  },
+  keys: {
+    summary: "show the gateway's signing key fingerprint and public key",
+    load: async () => (await import('./keys-command')).keysCommand,
+  },
 };
 
 const USAGE = `Usage: vigil <command> [options]

@@ -22,17 +22,28 @@ export async function policyCommand(args: string[], io: CliIo): Promise<number> 
   });
   const sql = positionals.join(' ');
   if (!sql) throw new UsageError('give the SQL to test as an argument');
-  const config = values.demo ? configSchema.parse(demoConfig({ dataDir: '.', api: '127.0.0.1:7480', postgres: '127.0.0.1:15432', upstreamPort: 5432 })) : requireConfig(values, io);
+  const config = values.demo
+    ? configSchema.parse(
+        demoConfig({ dataDir: '.', api: '127.0.0.1:7480', postgres: '127.0.0.1:15432', upstreamPort: 5432 }),
+      )
+    : requireConfig(values, io);
   const connectionName = values.connection ?? (values.demo ? 'demo' : undefined);
   const connection = config.connections.find((c) => c.name === connectionName);
-  if (!connection) throw new UsageError(`no connection "${connectionName ?? ''}" (known: ${config.connections.map((c) => c.name).join(', ') || 'none'})`);
+  if (!connection)
+    throw new UsageError(
+      `no connection "${connectionName ?? ''}" (known: ${config.connections.map((c) => c.name).join(', ') || 'none'})`,
+    );
   const policyConfig = config.policies.find((p) => p.name === connection.policy);
-  if (!policyConfig) throw new UsageError(`connection "${connection.name}" names a missing policy "${connection.policy}"`);
+  if (!policyConfig)
+    throw new UsageError(`connection "${connection.name}" names a missing policy "${connection.policy}"`);
   await initSqlClassifier();
   const classification = classifySql(sql);
   const decision = decide(
     compilePolicy(policyConfig),
-    { principal: { sub: values.principal ?? 'anonymous', groups: (values.groups ?? '').split(',').filter(Boolean) }, stepMode: values['step-mode'] ?? false },
+    {
+      principal: { sub: values.principal ?? 'anonymous', groups: (values.groups ?? '').split(',').filter(Boolean) },
+      stepMode: values['step-mode'] ?? false,
+    },
     sqlActions(classification),
     classification,
   );
@@ -41,8 +52,12 @@ export async function policyCommand(args: string[], io: CliIo): Promise<number> 
   return decision.outcome === 'allow' ? 0 : decision.outcome === 'review' ? 3 : 4;
 }
 
-function requireConfig(values: { config?: string | undefined; 'data-dir'?: string | undefined }, io: CliIo): VigilConfig {
+function requireConfig(
+  values: { config?: string | undefined; 'data-dir'?: string | undefined },
+  io: CliIo,
+): VigilConfig {
   const { config } = resolveState(values, io);
-  if (!config) throw new UsageError('policy test needs the policies: pass --config vigil.yaml (or --demo for the demo policy)');
+  if (!config)
+    throw new UsageError('policy test needs the policies: pass --config vigil.yaml (or --demo for the demo policy)');
   return config;
 }

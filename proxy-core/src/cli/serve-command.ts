@@ -22,12 +22,19 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
     },
     false,
   );
-  const logger = createLogger({ level: (values['log-level'] as LogLevel | undefined) ?? 'info', write: (line) => io.err(line) });
+  const logger = createLogger({
+    level: (values['log-level'] as LogLevel | undefined) ?? 'info',
+    write: (line) => io.err(line),
+  });
   let upstream: DemoUpstream | undefined;
   let config: VigilConfig;
   if (values.demo) {
     const dataDir = resolve(io.cwd, values['data-dir'] ?? '.vigil-demo');
-    upstream = await startDemoUpstream({ dataDir, port: await freeLoopbackPort(), logger: logger.child({ part: 'demo-db' }) });
+    upstream = await startDemoUpstream({
+      dataDir,
+      port: await freeLoopbackPort(),
+      logger: logger.child({ part: 'demo-db' }),
+    });
     const raw = demoConfig({
       dataDir,
       api: values.api ?? '127.0.0.1:7480',
@@ -36,7 +43,11 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
       tls: demoTls(dataDir, logger),
     });
     const parsed = configSchema.safeParse(raw);
-    if (!parsed.success) throw new ConfigError('demo configuration', parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+    if (!parsed.success)
+      throw new ConfigError(
+        'demo configuration',
+        parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+      );
     config = parsed.data;
   } else {
     config = loadConfigFile(resolve(io.cwd, values.config ?? 'vigil.yaml'));
@@ -74,7 +85,9 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
       ].join('\n'),
     );
   } else {
-    io.out(`Vigil is listening: PostgreSQL ${gateway.postgres.address.host}:${gateway.postgres.address.port}, API http://${gateway.api.address.host}:${gateway.api.address.port}\n`);
+    io.out(
+      `Vigil is listening: PostgreSQL ${gateway.postgres.address.host}:${gateway.postgres.address.port}, API http://${gateway.api.address.host}:${gateway.api.address.port}\n`,
+    );
   }
   await new Promise<void>((resolveStop) => {
     const stop = () => resolveStop();

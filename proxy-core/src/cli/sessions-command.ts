@@ -10,7 +10,15 @@ import { parse, resolveState, STATE_OPTIONS } from './state-options';
 export async function sessionsCommand(args: string[], io: CliIo): Promise<number> {
   const { values } = parse(
     args,
-    { ...STATE_OPTIONS, json: { type: 'boolean' }, principal: { type: 'string' }, connection: { type: 'string' }, status: { type: 'string' }, q: { type: 'string' }, limit: { type: 'string' } },
+    {
+      ...STATE_OPTIONS,
+      json: { type: 'boolean' },
+      principal: { type: 'string' },
+      connection: { type: 'string' },
+      status: { type: 'string' },
+      q: { type: 'string' },
+      limit: { type: 'string' },
+    },
     false,
   );
   const { dataDir } = resolveState(values, io);
@@ -47,16 +55,35 @@ function formatTable(sessions: Session[]): string {
     String(s.denials),
     `${human(s.bytesIn)}/${human(s.bytesOut)}`,
   ]);
-  const head = ['ID', 'STATUS', 'PRINCIPAL', 'CONNECTION', 'PROTOCOL', 'STARTED (UTC)', 'DURATION', 'CMDS', 'DENIED', 'IN/OUT'];
+  const head = [
+    'ID',
+    'STATUS',
+    'PRINCIPAL',
+    'CONNECTION',
+    'PROTOCOL',
+    'STARTED (UTC)',
+    'DURATION',
+    'CMDS',
+    'DENIED',
+    'IN/OUT',
+  ];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] as number)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] as number))
+      .join('  ')
+      .trimEnd();
   return `${[line(head), ...rows.map(line)].join('\n')}\n`;
 }
 
 function duration(s: Session): string {
   const end = s.endedAt ? Date.parse(s.endedAt) : Date.now();
   const secs = Math.max(0, Math.round((end - Date.parse(s.startedAt)) / 1000));
-  return secs < 60 ? `${secs}s` : secs < 3600 ? `${Math.floor(secs / 60)}m${secs % 60}s` : `${Math.floor(secs / 3600)}h${Math.floor((secs % 3600) / 60)}m`;
+  return secs < 60
+    ? `${secs}s`
+    : secs < 3600
+      ? `${Math.floor(secs / 60)}m${secs % 60}s`
+      : `${Math.floor(secs / 3600)}h${Math.floor((secs % 3600) / 60)}m`;
 }
 
 function human(n: number): string {

@@ -2,8 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fingerprint, publicKeyFromPem, verifyRecording } from '@vigil/recordings';
 import { dataDirs } from '../gateway';
-import { PUBLIC_KEY_FILE } from '../recording/signing-key';
 import { openFileByteSource } from '../recording/file-byte-source';
+import { PUBLIC_KEY_FILE } from '../recording/signing-key';
 import { type CliIo, UsageError } from './cli-io';
 import { parse, resolveState, STATE_OPTIONS } from './state-options';
 
@@ -19,7 +19,8 @@ export async function verifyCommand(args: string[], io: CliIo): Promise<number> 
   for (const file of positionals) {
     const path = resolve(io.cwd, file);
     if (!existsSync(path)) throw new UsageError(`no such file: ${file}`);
-    if (path.endsWith('.zip')) throw new UsageError('evidence packets are verified by `vigil verify` once packet export exists; pass a .vrec');
+    if (path.endsWith('.zip'))
+      throw new UsageError('evidence packets are verified by `vigil verify` once packet export exists; pass a .vrec');
     const source = await openFileByteSource(path);
     try {
       const result = await verifyRecording(source, publicKey ? { publicKey: publicKey.key } : {});
@@ -28,8 +29,13 @@ export async function verifyCommand(args: string[], io: CliIo): Promise<number> 
       } else {
         io.out(`${file}\n`);
         for (const c of result.checks) io.out(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.detail}\n`);
-        if (!publicKey && result.seal) io.out('  note: signature checked against the key embedded in the recording; pass --key or --data-dir to pin the gateway key\n');
-        io.out(`  ${result.ok ? 'INTACT' : 'NOT INTACT'}: ${result.frames} frames in ${result.chunks} chunks${result.interrupted ? ', interrupted' : ''}; final hash ${result.finalHash || '-'}\n`);
+        if (!publicKey && result.seal)
+          io.out(
+            '  note: signature checked against the key embedded in the recording; pass --key or --data-dir to pin the gateway key\n',
+          );
+        io.out(
+          `  ${result.ok ? 'INTACT' : 'NOT INTACT'}: ${result.frames} frames in ${result.chunks} chunks${result.interrupted ? ', interrupted' : ''}; final hash ${result.finalHash || '-'}\n`,
+        );
       }
       allOk &&= result.ok;
     } finally {
@@ -40,12 +46,16 @@ export async function verifyCommand(args: string[], io: CliIo): Promise<number> 
 }
 
 /** The gateway public key to pin: --key, else the key in the data dir when one is known. */
-function trustedKey(values: { key?: string | undefined; config?: string | undefined; 'data-dir'?: string | undefined }, io: CliIo): { key: Uint8Array; fingerprint: string } | undefined {
+function trustedKey(
+  values: { key?: string | undefined; config?: string | undefined; 'data-dir'?: string | undefined },
+  io: CliIo,
+): { key: Uint8Array; fingerprint: string } | undefined {
   if (values.key) {
     const key = publicKeyFromPem(readFileSync(resolve(io.cwd, values.key), 'utf8'));
     return { key, fingerprint: fingerprint(key) };
   }
-  if (values.config === undefined && values['data-dir'] === undefined && !existsSync(resolve(io.cwd, 'vigil.yaml'))) return undefined;
+  if (values.config === undefined && values['data-dir'] === undefined && !existsSync(resolve(io.cwd, 'vigil.yaml')))
+    return undefined;
   const { dataDir } = resolveState(values, io);
   const pem = join(dataDirs(dataDir).keys, PUBLIC_KEY_FILE);
   if (!existsSync(pem)) return undefined;

@@ -79,7 +79,12 @@ export const authSchema = z
     audience: z.string().min(1).default('vigil'),
     groupsClaim: z.string().min(1).default('groups'),
     roles: z
-      .object({ admin: roleGroups.optional(), approver: roleGroups.optional(), auditor: roleGroups.optional(), agent: roleGroups.optional() })
+      .object({
+        admin: roleGroups.optional(),
+        approver: roleGroups.optional(),
+        auditor: roleGroups.optional(),
+        agent: roleGroups.optional(),
+      })
       .strict()
       .default({}),
     algorithms: z.array(z.string()).optional(),
@@ -102,7 +107,12 @@ export const listenSchema = z
 export const limitsSchema = z
   .object({
     /** Largest single wire message accepted from a client (bytes). PostgreSQL itself allows up to 1 GB. */
-    maxMessageBytes: z.number().int().min(1024).max(1 << 30).default(64 * 1024 * 1024),
+    maxMessageBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .max(1 << 30)
+      .default(64 * 1024 * 1024),
     maxSessions: z.number().int().positive().default(10_000),
     /** How long a client may take from connecting to finishing authentication. */
     authTimeoutMs: z.number().int().positive().default(30_000),

@@ -14,19 +14,27 @@ export const configSchema = z
     limits: limitsSchema.default({ maxMessageBytes: 64 * 1024 * 1024, maxSessions: 10_000, authTimeoutMs: 30_000 }),
     connections: z.array(connectionSchema).default([]),
     policies: z.array(policySchema).default([]),
-    log: z.object({ level: z.enum(['debug', 'info', 'warn', 'error']).default('info') }).strict().optional(),
+    log: z
+      .object({ level: z.enum(['debug', 'info', 'warn', 'error']).default('info') })
+      .strict()
+      .optional(),
   })
   .strict()
   .superRefine((cfg, ctx) => {
     const policyNames = new Set<string>();
     cfg.policies.forEach((p, i) => {
-      if (policyNames.has(p.name)) ctx.addIssue({ code: 'custom', path: ['policies', i, 'name'], message: `duplicate policy name "${p.name}"` });
+      if (policyNames.has(p.name))
+        ctx.addIssue({ code: 'custom', path: ['policies', i, 'name'], message: `duplicate policy name "${p.name}"` });
       policyNames.add(p.name);
     });
     const connectionNames = new Set<string>();
     cfg.connections.forEach((c, i) => {
       if (connectionNames.has(c.name))
-        ctx.addIssue({ code: 'custom', path: ['connections', i, 'name'], message: `duplicate connection name "${c.name}"` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['connections', i, 'name'],
+          message: `duplicate connection name "${c.name}"`,
+        });
       connectionNames.add(c.name);
       if (!policyNames.has(c.policy))
         ctx.addIssue({ code: 'custom', path: ['connections', i, 'policy'], message: `no policy named "${c.policy}"` });
@@ -60,7 +68,10 @@ export function parseConfig(text: string, source: string, baseDir: string): Vigi
   if (doc.errors.length > 0)
     throw new ConfigError(
       source,
-      doc.errors.map((e) => ({ path: `line ${e.linePos?.[0]?.line ?? '?'}`, message: e.message.split('\n')[0] ?? e.message })),
+      doc.errors.map((e) => ({
+        path: `line ${e.linePos?.[0]?.line ?? '?'}`,
+        message: e.message.split('\n')[0] ?? e.message,
+      })),
     );
   const raw: unknown = doc.toJS() ?? {};
   const result = configSchema.safeParse(raw);
@@ -110,7 +121,9 @@ function danglingPolicies(raw: unknown): Array<{ path: string; message: string }
   if (!Array.isArray(cfg.connections) || !Array.isArray(cfg.policies)) return [];
   const names = new Set(cfg.policies.map((p: { name?: unknown }) => p?.name));
   return cfg.connections.flatMap((c: { policy?: unknown }, i) =>
-    typeof c?.policy === 'string' && !names.has(c.policy) ? [{ path: `connections[${i}].policy`, message: `no policy named "${c.policy}"` }] : [],
+    typeof c?.policy === 'string' && !names.has(c.policy)
+      ? [{ path: `connections[${i}].policy`, message: `no policy named "${c.policy}"` }]
+      : [],
   );
 }
 
@@ -131,11 +144,15 @@ function resolvePaths(cfg: VigilConfig, baseDir: string): VigilConfig {
 }
 
 function formatPath(path: ReadonlyArray<PropertyKey>): string {
-  return path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), '');
+  return path.reduce<string>(
+    (acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)),
+    '',
+  );
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  if (issue.code === 'unrecognized_keys')
+    return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
   if (issue.code === 'invalid_union' && 'note' in issue && issue.note === 'No matching discriminator')
     return 'unknown or missing "type" (expected postgres, ssh or http)';
   return issue.message.replace(/^Invalid input: /, '');

@@ -18,7 +18,11 @@ export interface DemoUpstream {
  * persisted under dataDir so `--data-dir` keeps the shop between runs. PGlite runs one backend
  * session: statements of concurrent connections are queued (fine for a demo, not for load).
  */
-export async function startDemoUpstream(opts: { dataDir: string; port: number; logger: Logger }): Promise<DemoUpstream> {
+export async function startDemoUpstream(opts: {
+  dataDir: string;
+  port: number;
+  logger: Logger;
+}): Promise<DemoUpstream> {
   const dir = join(opts.dataDir, 'demo-postgres');
   mkdirSync(dir, { recursive: true });
   const db = await PGlite.create(dir);

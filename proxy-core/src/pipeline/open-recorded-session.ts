@@ -15,7 +15,10 @@ export interface RecorderPort {
   readonly bytesServer: number;
   /** Microseconds since the recording started. */
   now(): number;
-  close(opts: { reason: string; interrupted?: boolean }): Promise<{ finalHash: string; frames: number; chunks: number }>;
+  close(opts: {
+    reason: string;
+    interrupted?: boolean;
+  }): Promise<{ finalHash: string; frames: number; chunks: number }>;
 }
 
 export type RecorderFactory = (opts: {
@@ -132,7 +135,12 @@ export function openRecordedSession(deps: PipelineDeps, input: OpenSessionInput)
       actor: input.principal.sub,
       sessionId: id,
       connection: input.connection,
-      data: { protocol: input.protocol, clientAddr: input.clientAddr, upstream: input.upstream, groups: input.principal.groups },
+      data: {
+        protocol: input.protocol,
+        clientAddr: input.clientAddr,
+        upstream: input.upstream,
+        groups: input.principal.groups,
+      },
     });
   } catch (err) {
     void recorder.close({ reason: 'session could not be registered', interrupted: true }).catch(() => {});
@@ -162,19 +170,28 @@ export function openRecordedSession(deps: PipelineDeps, input: OpenSessionInput)
     },
     resize(cols, rows) {
       recorder.recordResize(cols, rows);
-      if (deps.events.isWatched(id)) deps.events.frame(id, { n: recorder.frames - 1, tUs: recorder.now(), kind: 'resize', cols, rows });
+      if (deps.events.isWatched(id))
+        deps.events.frame(id, { n: recorder.frames - 1, tUs: recorder.now(), kind: 'resize', cols, rows });
       return recorder.frames - 1;
     },
     annotate(value) {
       recorder.recordAnnotation(value);
-      if (deps.events.isWatched(id)) deps.events.frame(id, { n: recorder.frames - 1, tUs: recorder.now(), kind: 'annotation', value });
+      if (deps.events.isWatched(id))
+        deps.events.frame(id, { n: recorder.frames - 1, tUs: recorder.now(), kind: 'annotation', value });
       return recorder.frames - 1;
     },
     command(entry) {
       counters.commands++;
       if (entry.decision === 'deny' || entry.decision === 'denied' || entry.decision === 'expired') counters.denials++;
       if (entry.decision === 'review') counters.approvals++;
-      session.annotate({ type: 'command', frame: entry.frame, text: entry.text, decision: entry.decision, rule: entry.rule, ...(entry.actions === undefined ? {} : { actions: entry.actions }) });
+      session.annotate({
+        type: 'command',
+        frame: entry.frame,
+        text: entry.text,
+        decision: entry.decision,
+        rule: entry.rule,
+        ...(entry.actions === undefined ? {} : { actions: entry.actions }),
+      });
       // Search needs each kind of command once per session, not every repetition of `SELECT … WHERE id = 42`;
       // every command stays in the recording, and every refused or held one is stored.
       if (entry.decision === 'allow') {
@@ -182,7 +199,14 @@ export function openRecordedSession(deps: PipelineDeps, input: OpenSessionInput)
         if (seenShapes.has(shape)) return;
         if (seenShapes.size < 10_000) seenShapes.add(shape);
       }
-      pending.push({ frame: entry.frame, tUs: recorder.now(), text: entry.text, decision: entry.decision, ...(entry.rule ? { rule: entry.rule } : {}), ...(entry.actions === undefined ? {} : { actions: entry.actions }) });
+      pending.push({
+        frame: entry.frame,
+        tUs: recorder.now(),
+        text: entry.text,
+        decision: entry.decision,
+        ...(entry.rule ? { rule: entry.rule } : {}),
+        ...(entry.actions === undefined ? {} : { actions: entry.actions }),
+      });
       if (pending.length >= 256) flushCommands();
     },
     countMasked(n) {
@@ -212,7 +236,14 @@ export function openRecordedSession(deps: PipelineDeps, input: OpenSessionInput)
             actor: input.principal.sub,
             sessionId: id,
             connection: input.connection,
-            data: { reason, status: endedRow.status, frames: endedRow.frames, bytesIn: endedRow.bytesIn, bytesOut: endedRow.bytesOut, finalHash: endedRow.finalHash },
+            data: {
+              reason,
+              status: endedRow.status,
+              frames: endedRow.frames,
+              bytesIn: endedRow.bytesIn,
+              bytesOut: endedRow.bytesOut,
+              finalHash: endedRow.finalHash,
+            },
           });
           deps.events.ended(endedRow);
           return endedRow;
@@ -242,5 +273,8 @@ export function openRecordedSession(deps: PipelineDeps, input: OpenSessionInput)
 
 /** A command with its literals blanked: `SELECT * FROM t WHERE id = 42` and `… = 43` have one shape. */
 export function commandShape(text: string): string {
-  return text.replace(/'(?:[^']|'')*'/g, "''").replace(/\b\d+(?:\.\d+)?\b/g, '0').replace(/\s+/g, ' ');
+  return text
+    .replace(/'(?:[^']|'')*'/g, "''")
+    .replace(/\b\d+(?:\.\d+)?\b/g, '0')
+    .replace(/\s+/g, ' ');
 }

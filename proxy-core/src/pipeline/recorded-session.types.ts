@@ -19,7 +19,13 @@ export interface RecordedSession {
   resize(cols: number, rows: number): number;
   annotate(value: { type: string } & Record<string, unknown>): number;
   /** A command and the decision on it: annotation, store (for search) and audit. */
-  command(entry: { frame: number; text: string; decision: CommandDecision; rule: string | null; actions?: unknown }): void;
+  command(entry: {
+    frame: number;
+    text: string;
+    decision: CommandDecision;
+    rule: string | null;
+    actions?: unknown;
+  }): void;
   countMasked(n: number): void;
   /** Step mode: every command is held for approval (set from the control API). */
   stepMode: boolean;

@@ -29,7 +29,27 @@ export interface SqlGateDeps {
 }
 
 /** Statement kinds whose allowed executions live in the recording only; everything else is audited too. */
-const READ_ONLY = new Set(['select', 'show', 'explain', 'set', 'reset', 'begin', 'commit', 'rollback', 'savepoint', 'release', 'fetch', 'move', 'close_cursor', 'declare_cursor', 'discard', 'deallocate', 'prepare', 'listen', 'unlisten']);
+const READ_ONLY = new Set([
+  'select',
+  'show',
+  'explain',
+  'set',
+  'reset',
+  'begin',
+  'commit',
+  'rollback',
+  'savepoint',
+  'release',
+  'fetch',
+  'move',
+  'close_cursor',
+  'declare_cursor',
+  'discard',
+  'deallocate',
+  'prepare',
+  'listen',
+  'unlisten',
+]);
 
 /**
  * The policy step for SQL: classify with the real parser (cached by text), resolve EXECUTE of prepared
@@ -59,16 +79,30 @@ export function createSqlGate(deps: SqlGateDeps): CommandGate {
       } catch (err) {
         // Policy that cannot be evaluated never lets the statement through (fail closed).
         deps.logger.error('policy evaluation failed', { err });
-        return { outcome: 'deny', rule: null, message: 'Vigil could not evaluate policy for this statement, so it was not run' };
+        return {
+          outcome: 'deny',
+          rule: null,
+          message: 'Vigil could not evaluate policy for this statement, so it was not run',
+        };
       }
       const rule = decision.rule?.name ?? null;
-      const detail: VerdictDetail = { reason: decision.reason, actions: decision.perAction.map((a) => `${describeAction(a.action)} → ${a.outcome}${a.rule ? ` (${a.rule.name})` : ''}`) };
+      const detail: VerdictDetail = {
+        reason: decision.reason,
+        actions: decision.perAction.map(
+          (a) => `${describeAction(a.action)} → ${a.outcome}${a.rule ? ` (${a.rule.name})` : ''}`,
+        ),
+      };
       auditStatement(deps, command, classification, decision, rule);
       switch (decision.outcome) {
         case 'allow':
           return { outcome: 'allow', rule, detail };
         case 'deny':
-          return { outcome: 'deny', rule, detail, message: `Vigil policy: ${decision.reason}${rule ? ` (rule ${rule})` : ''}` };
+          return {
+            outcome: 'deny',
+            rule,
+            detail,
+            message: `Vigil policy: ${decision.reason}${rule ? ` (rule ${rule})` : ''}`,
+          };
         case 'review': {
           const approvers = decision.approvers ?? { groups: [], count: 1 };
           const { request, decided } = deps.broker.request({
@@ -82,7 +116,14 @@ export function createSqlGate(deps: SqlGateDeps): CommandGate {
             timeoutMs: decision.timeoutMs ?? 10 * 60_000,
           });
           pending.add(request.id);
-          session.annotate({ type: 'approval.requested', requestId: request.id, text: command.text, rule, approvers, expiresAt: request.expiresAt });
+          session.annotate({
+            type: 'approval.requested',
+            requestId: request.id,
+            text: command.text,
+            rule,
+            approvers,
+            expiresAt: request.expiresAt,
+          });
           const held = classification;
           void decided.then((outcome) => {
             pending.delete(request.id);
@@ -112,19 +153,28 @@ export function createSqlGate(deps: SqlGateDeps): CommandGate {
  * (`SELECT wipe()` may delete everything): it gets the `user_function` category, which only a rule
  * naming functions or categories can allow.
  */
-export function flagUserFunctions(actions: readonly Action[], builtins: ReadonlySet<string> | undefined): readonly Action[] {
+export function flagUserFunctions(
+  actions: readonly Action[],
+  builtins: ReadonlySet<string> | undefined,
+): readonly Action[] {
   if (!actions.some((a) => a.type === 'function' && a.categories.length === 0)) return actions;
   return actions.map((a) => {
     if (a.type !== 'function' || a.categories.length > 0) return a;
     const parts = a.function.toLowerCase().split('.');
     const name = parts.at(-1) ?? '';
     const schema = parts.length > 1 ? parts.at(-2) : undefined;
-    const builtin = builtins !== undefined && builtins.has(name) && (schema === undefined || schema === 'pg_catalog');
+    const builtin = builtins?.has(name) === true && (schema === undefined || schema === 'pg_catalog');
     return builtin ? a : { ...a, categories: ['user_function'] };
   });
 }
 
-function auditStatement(deps: SqlGateDeps, command: CommandToCheck, c: SqlClassification, d: Decision, rule: string | null): void {
+function auditStatement(
+  deps: SqlGateDeps,
+  command: CommandToCheck,
+  c: SqlClassification,
+  d: Decision,
+  rule: string | null,
+): void {
   const readOnly = !c.unparsed && c.statements.every((s) => READ_ONLY.has(s.kind));
   if (d.outcome === 'allow' && readOnly) return;
   deps.store.appendAudit({
@@ -132,6 +182,14 @@ function auditStatement(deps: SqlGateDeps, command: CommandToCheck, c: SqlClassi
     actor: deps.session.principal.sub,
     sessionId: deps.session.id,
     connection: deps.session.connection,
-    data: { frame: command.frame, via: command.via, text: command.text.slice(0, 4096), kinds: c.statements.map((s) => s.kind), decision: d.outcome, rule, reason: d.reason },
+    data: {
+      frame: command.frame,
+      via: command.via,
+      text: command.text.slice(0, 4096),
+      kinds: c.statements.map((s) => s.kind),
+      decision: d.outcome,
+      rule,
+      reason: d.reason,
+    },
   });
 }

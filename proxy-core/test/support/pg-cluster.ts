@@ -27,7 +27,9 @@ const asRoot = process.getuid?.() === 0;
 /** PostgreSQL server binaries: on PATH, else where Debian installs them. */
 function binary(cmd: string): string {
   if (spawnSync('which', [cmd]).status === 0) return cmd;
-  const found = spawnSync('sh', ['-c', `ls /usr/lib/postgresql/*/bin/${cmd} 2>/dev/null | sort -V | tail -n 1`], { encoding: 'utf8' }).stdout.trim();
+  const found = spawnSync('sh', ['-c', `ls /usr/lib/postgresql/*/bin/${cmd} 2>/dev/null | sort -V | tail -n 1`], {
+    encoding: 'utf8',
+  }).stdout.trim();
   return found || cmd;
 }
 

@@ -1,5 +1,5 @@
-import { type MaskAnnotation, type MaskStyle, maskFreeText } from '../../masking';
 import type { Detector } from '../../masking';
+import { type MaskAnnotation, type MaskStyle, maskFreeText } from '../../masking';
 import { BackendCode, BufferWriter, parseErrorFields, parseNotificationResponse } from './codec';
 
 export interface FreeTextOptions {
@@ -18,7 +18,10 @@ const STRUCTURAL = new Set(['S', 'V', 'C', 'P', 'p', 'F', 'L', 'R']);
  * duplicate value; a notice may print anything). Field order is kept.
  * @see https://www.postgresql.org/docs/current/protocol-error-fields.html
  */
-export function maskErrorOrNotice(bytes: Uint8Array, opts: FreeTextOptions): { bytes: Uint8Array; masks: MaskAnnotation[] } {
+export function maskErrorOrNotice(
+  bytes: Uint8Array,
+  opts: FreeTextOptions,
+): { bytes: Uint8Array; masks: MaskAnnotation[] } {
   const code = bytes[0] as number;
   const fields = parseErrorFields(bytes.subarray(5));
   const masks: MaskAnnotation[] = [];
@@ -36,11 +39,17 @@ export function maskErrorOrNotice(bytes: Uint8Array, opts: FreeTextOptions): { b
   const w = new BufferWriter();
   for (const [field, value] of out) w.addByte(field.charCodeAt(0)).addCString(value);
   w.addByte(0);
-  return { bytes: w.flush(code === BackendCode.NoticeResponse ? BackendCode.NoticeResponse : BackendCode.ErrorResponse), masks };
+  return {
+    bytes: w.flush(code === BackendCode.NoticeResponse ? BackendCode.NoticeResponse : BackendCode.ErrorResponse),
+    masks,
+  };
 }
 
 /** NotificationResponse with its payload masked (NOTIFY can carry any text). */
-export function maskNotification(bytes: Uint8Array, opts: FreeTextOptions): { bytes: Uint8Array; masks: MaskAnnotation[] } {
+export function maskNotification(
+  bytes: Uint8Array,
+  opts: FreeTextOptions,
+): { bytes: Uint8Array; masks: MaskAnnotation[] } {
   const n = parseNotificationResponse(bytes.subarray(5));
   const masked = maskFreeText(n.payload, opts);
   if (!masked.changed) return { bytes, masks: [] };

@@ -1,4 +1,13 @@
-import { BufferReader, FrontendCode, type PgFrame, parseBind, parseClose, parseFunctionCall, parseParse, parseQuery } from './codec';
+import {
+  BufferReader,
+  FrontendCode,
+  type PgFrame,
+  parseBind,
+  parseClose,
+  parseFunctionCall,
+  parseParse,
+  parseQuery,
+} from './codec';
 
 /** What the session remembers of the extended protocol to know which SQL an Execute runs. */
 export interface ExtendedState {
@@ -43,13 +52,15 @@ export function frontendCommand(frame: PgFrame, state: ExtendedState): FrontendC
     case FrontendCode.Parse: {
       const parse = parseParse(new BufferReader(frame.payload));
       state.statements.set(parse.name, parse.query);
-      (state.batchParsed ??= new Set()).add(parse.name);
+      state.batchParsed ??= new Set();
+      state.batchParsed.add(parse.name);
       return { text: parse.query, via: 'parse', name: parse.name };
     }
     case FrontendCode.Bind: {
       const bind = parseBind(new BufferReader(frame.payload));
       const sql = state.statements.get(bind.statement);
-      if (sql !== undefined) state.portals.set(bind.portal, { sql, parsedInBatch: state.batchParsed?.has(bind.statement) ?? false });
+      if (sql !== undefined)
+        state.portals.set(bind.portal, { sql, parsedInBatch: state.batchParsed?.has(bind.statement) ?? false });
       return NONE;
     }
     case FrontendCode.Execute: {
@@ -68,7 +79,10 @@ export function frontendCommand(frame: PgFrame, state: ExtendedState): FrontendC
       state.portals.delete('');
       return NONE;
     case FrontendCode.FunctionCall:
-      return { text: `-- fast-path function call, function OID ${parseFunctionCall(new BufferReader(frame.payload)).functionOid}`, via: 'function-call' };
+      return {
+        text: `-- fast-path function call, function OID ${parseFunctionCall(new BufferReader(frame.payload)).functionOid}`,
+        via: 'function-call',
+      };
     default:
       return NONE;
   }

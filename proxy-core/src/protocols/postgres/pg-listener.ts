@@ -1,7 +1,7 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { Logger } from '../../logger';
 import type { CancelRegistry } from './cancel-registry';
-import { PgError, serializeCancelRequest, SqlState } from './codec';
+import { PgError, SqlState, serializeCancelRequest } from './codec';
 import { PgSession, type PgSessionDeps } from './pg-session';
 
 export interface PgListener {
@@ -50,7 +50,8 @@ export async function startPgListener(opts: {
     });
   });
   const addr = server.address();
-  const address = typeof addr === 'object' && addr ? { host: addr.address, port: addr.port } : { host: opts.host, port: opts.port };
+  const address =
+    typeof addr === 'object' && addr ? { host: addr.address, port: addr.port } : { host: opts.host, port: opts.port };
   return {
     server,
     address,
@@ -70,7 +71,11 @@ function forwardCancel(cancels: CancelRegistry, pid: number, secret: number, log
     logger.info('cancel request with an unknown key ignored');
     return;
   }
-  const socket = connect({ host: target.host, port: target.port }, () => socket.end(serializeCancelRequest(target.pid, target.secret)));
-  socket.on('error', (err) => logger.warn('could not forward cancel request', { err: err.message, session: target.sessionId }));
+  const socket = connect({ host: target.host, port: target.port }, () =>
+    socket.end(serializeCancelRequest(target.pid, target.secret)),
+  );
+  socket.on('error', (err) =>
+    logger.warn('could not forward cancel request', { err: err.message, session: target.sessionId }),
+  );
   logger.info('cancel request forwarded', { session: target.sessionId });
 }

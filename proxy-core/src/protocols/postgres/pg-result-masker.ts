@@ -126,7 +126,9 @@ export class PgResultMasker implements ResultMasker {
       }
       case FrontendCode.Describe: {
         const d = parseDescribe(r());
-        this.queue.push(d.target === 'S' ? { kind: 'describe', statement: d.name } : { kind: 'describe', portal: d.name });
+        this.queue.push(
+          d.target === 'S' ? { kind: 'describe', statement: d.name } : { kind: 'describe', portal: d.name },
+        );
         return;
       }
       case FrontendCode.Execute:
@@ -204,12 +206,16 @@ export class PgResultMasker implements ResultMasker {
         if (prepared) prepared.fields = fields;
       } else if (head.portal !== undefined) {
         const portal = this.portals.get(head.portal);
-        if (portal) portal.plan = this.plan(this.statements.get(portal.statement)?.lineage, withFormats(fields, portal.formats));
+        if (portal)
+          portal.plan = this.plan(this.statements.get(portal.statement)?.lineage, withFormats(fields, portal.formats));
       }
       return;
     }
     const stmt = head?.kind === 'query' ? head.stmts[head.index] : undefined;
-    this.startRows(this.plan(stmt, fields), fields.map((f) => f.format));
+    this.startRows(
+      this.plan(stmt, fields),
+      fields.map((f) => f.format),
+    );
   }
 
   private startRows(plan: MaskPlan, formats: number[]): void {
@@ -230,8 +236,7 @@ export class PgResultMasker implements ResultMasker {
     const prepared = portal && this.statements.get(portal.statement);
     const fields = prepared?.fields;
     const plan =
-      portal?.plan ??
-      this.plan(prepared?.lineage, fields && portal ? withFormats(fields, portal.formats) : []);
+      portal?.plan ?? this.plan(prepared?.lineage, fields && portal ? withFormats(fields, portal.formats) : []);
     this.startRows(plan, portal?.formats ?? []);
   }
 
@@ -264,7 +269,11 @@ export class PgResultMasker implements ResultMasker {
     return serializeCopyData(result.data);
   }
 
-  private maskFree(frame: PgFrame, messageIndex: number, result: { bytes: Uint8Array; masks: MaskAnnotation[] }): Uint8Array {
+  private maskFree(
+    frame: PgFrame,
+    messageIndex: number,
+    result: { bytes: Uint8Array; masks: MaskAnnotation[] },
+  ): Uint8Array {
     if (result.masks.length === 0) return frame.bytes;
     this.note(result.masks, messageIndex, 0);
     return result.bytes;
@@ -275,13 +284,25 @@ export class PgResultMasker implements ResultMasker {
     this.maskedInResult += masks.length;
     for (const m of masks) {
       if (this.cellNotes++ >= MAX_CELL_ANNOTATIONS) return;
-      this.pending.push({ message, row, column: m.column, rule: m.rule, style: m.style, ...(m.start === undefined ? {} : { start: m.start, end: m.end }) });
+      this.pending.push({
+        message,
+        row,
+        column: m.column,
+        rule: m.rule,
+        style: m.style,
+        ...(m.start === undefined ? {} : { start: m.start, end: m.end }),
+      });
     }
   }
 
   private endResult(): void {
     if (this.cellNotes > MAX_CELL_ANNOTATIONS)
-      this.pending.push({ summary: true, rows: this.rowIndex, masked: this.maskedInResult, annotated: MAX_CELL_ANNOTATIONS });
+      this.pending.push({
+        summary: true,
+        rows: this.rowIndex,
+        masked: this.maskedInResult,
+        annotated: MAX_CELL_ANNOTATIONS,
+      });
     this.rows = undefined;
     this.copy = undefined;
     this.strict = false;
@@ -294,7 +315,8 @@ export class PgResultMasker implements ResultMasker {
     this.rows = undefined;
     this.copy = undefined;
     // After an error the server skips to Sync (extended) or ends the Query: drop what it no longer owes.
-    while (this.queue.length > 0 && this.queue[0]?.kind !== 'sync' && this.queue[0]?.kind !== 'query') this.queue.shift();
+    while (this.queue.length > 0 && this.queue[0]?.kind !== 'sync' && this.queue[0]?.kind !== 'query')
+      this.queue.shift();
   }
 
   private onReady(): void {
@@ -315,7 +337,13 @@ export class PgResultMasker implements ResultMasker {
 
   private detectorsOnly(): RowMasker {
     // A row with no known result (should not happen): unknown lineage, so the strict plan masks it whole.
-    return createRowMasker({ plan: this.plan(undefined, []), detectors: this.opts.masking.detectors, style: this.opts.masking.style, key: this.opts.key, binary: 'deny' });
+    return createRowMasker({
+      plan: this.plan(undefined, []),
+      detectors: this.opts.masking.detectors,
+      style: this.opts.masking.style,
+      key: this.opts.key,
+      binary: 'deny',
+    });
   }
 
   private freeTextOptions() {

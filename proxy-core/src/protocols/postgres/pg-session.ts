@@ -26,7 +26,12 @@ import {
 import { type ExtendedState, frontendCommand } from './frontend-commands';
 import { ResponseSequencer } from './response-sequencer';
 import type { ResultMasker } from './result-masker.types';
-import { connectUpstream, type UpstreamConnection, UpstreamError, type UpstreamTarget } from './upstream-connector';
+import {
+  connectUpstream,
+  type UpstreamConnection,
+  type UpstreamError,
+  type UpstreamTarget,
+} from './upstream-connector';
 
 export interface PgSessionDeps {
   logger: Logger;
@@ -92,7 +97,10 @@ export class PgSession {
     this.framer = new MessageFramer({ startup: true, maxMessageSize: deps.maxMessageBytes });
     socket.setNoDelay(true);
     this.attachClient(socket);
-    this.authTimer = setTimeout(() => this.fatal(SqlState.CONNECTION_FAILURE, 'authentication timed out'), deps.authTimeoutMs);
+    this.authTimer = setTimeout(
+      () => this.fatal(SqlState.CONNECTION_FAILURE, 'authentication timed out'),
+      deps.authTimeoutMs,
+    );
   }
 
   private attachClient(socket: Socket | TLSSocket): void {
@@ -110,7 +118,8 @@ export class PgSession {
       this.drainClientFrames();
     } catch (err) {
       if (err instanceof ProtocolError) this.fatal(err.sqlState, err.message);
-      else if (err instanceof Error && err.name === 'RangeError') this.fatal(SqlState.PROTOCOL_VIOLATION, `malformed message: ${err.message}`);
+      else if (err instanceof Error && err.name === 'RangeError')
+        this.fatal(SqlState.PROTOCOL_VIOLATION, `malformed message: ${err.message}`);
       else {
         this.log.error('internal error handling client data', { err });
         this.fatal(SqlState.INTERNAL_ERROR, 'internal gateway error; the session was closed');
@@ -199,14 +208,24 @@ export class PgSession {
     }
     this.connection = this.deps.findConnection(name);
     if (!this.connection) {
-      this.deps.authFailed({ connection: name, clientAddr: this.clientAddr, code: 'unknown_connection', reason: 'no such connection', user: params.user ?? '' });
-      this.fatal(SqlState.INVALID_CATALOG_NAME, `connection "${name}" does not exist (the database name selects a Vigil connection)`);
+      this.deps.authFailed({
+        connection: name,
+        clientAddr: this.clientAddr,
+        code: 'unknown_connection',
+        reason: 'no such connection',
+        user: params.user ?? '',
+      });
+      this.fatal(
+        SqlState.INVALID_CATALOG_NAME,
+        `connection "${name}" does not exist (the database name selects a Vigil connection)`,
+      );
       return;
     }
     this.step = Step.Password;
     const unrecognized = Object.keys(params).filter((k) => k.startsWith('_pq_.'));
     // We speak 3.0 only: a newer client is told so before authentication, as PostgreSQL does.
-    if ((protocol & 0xffff) > 0 || unrecognized.length > 0) this.client.write(serializeNegotiateProtocolVersion(0, unrecognized));
+    if ((protocol & 0xffff) > 0 || unrecognized.length > 0)
+      this.client.write(serializeNegotiateProtocolVersion(0, unrecognized));
     this.client.write(serializeAuthenticationCleartextPassword());
   }
 
@@ -228,7 +247,13 @@ export class PgSession {
   private onAuthFailed(err: AuthError): void {
     if (this.step === Step.Closed) return;
     const connection = this.connection?.name ?? '';
-    this.deps.authFailed({ connection, clientAddr: this.clientAddr, code: err.code ?? 'error', reason: err.message, user: this.params.user ?? '' });
+    this.deps.authFailed({
+      connection,
+      clientAddr: this.clientAddr,
+      code: err.code ?? 'error',
+      reason: err.message,
+      user: this.params.user ?? '',
+    });
     const sqlState = err.code === 'no_role' ? SqlState.INVALID_AUTHORIZATION_SPECIFICATION : SqlState.INVALID_PASSWORD;
     const message = err.code ? `token rejected: ${err.message}` : 'token rejected';
     this.fatal(sqlState, message);
@@ -238,7 +263,12 @@ export class PgSession {
     if (this.step === Step.Closed) return;
     const connection = this.connection as PostgresConnectionConfig;
     if (!principal.roles.includes('agent') && !principal.roles.includes('admin')) {
-      this.onAuthFailed(Object.assign(new Error(`principal "${principal.sub}" has no role that may open database sessions (needs agent or admin)`), { code: 'no_role' }) as AuthError);
+      this.onAuthFailed(
+        Object.assign(
+          new Error(`principal "${principal.sub}" has no role that may open database sessions (needs agent or admin)`),
+          { code: 'no_role' },
+        ) as AuthError,
+      );
       return;
     }
     const target = this.deps.upstreamTarget(connection);
@@ -266,7 +296,15 @@ export class PgSession {
     session.clientBytes(this.startupBytes);
     session.serverBytes(serializeAuthenticationCleartextPassword());
     // The token is a bearer credential: the recording keeps that a password message came, not its content.
-    session.annotate({ type: 'session.start', principal: principal.sub, groups: principal.groups, connection: connection.name, upstream: `${target.host}:${target.port}/${target.database}`, client: this.clientAddr, params: this.params });
+    session.annotate({
+      type: 'session.start',
+      principal: principal.sub,
+      groups: principal.groups,
+      connection: connection.name,
+      upstream: `${target.host}:${target.port}/${target.database}`,
+      client: this.clientAddr,
+      params: this.params,
+    });
     this.step = Step.Connecting;
     const gate = this.deps.gateFor(session, connection);
     const masker = this.deps.maskerFor(session, connection);
@@ -277,21 +315,30 @@ export class PgSession {
     } catch (err) {
       const e = err as UpstreamError;
       this.log.warn('upstream connection failed', { err: e.message, kind: e.kind });
-      const msg = e.kind === 'credential' ? `upstream rejected Vigil's stored credential for connection "${connection.name}"` : `upstream for connection "${connection.name}" is unavailable: ${e.message}`;
+      const msg =
+        e.kind === 'credential'
+          ? `upstream rejected Vigil's stored credential for connection "${connection.name}"`
+          : `upstream for connection "${connection.name}" is unavailable: ${e.message}`;
       this.fatal(SqlState.CONNECTION_FAILURE, msg, 'failed');
       return;
     }
     if (this.isClosed()) this.upstream.socket.destroy();
-    else this.startRelaying(connection);
+    else this.startRelaying();
   }
 
-  private startRelaying(connection: PostgresConnectionConfig): void {
+  private startRelaying(): void {
     const upstream = this.upstream as UpstreamConnection;
     const session = this.session as RecordedSession;
     clearTimeout(this.authTimer);
     if (upstream.backendKey) {
       const key = upstream.backendKey;
-      this.issuedKey = this.deps.cancels.issue({ host: upstream.socket.remoteAddress ?? '', port: upstream.socket.remotePort ?? 0, pid: key.pid, secret: key.secret, sessionId: session.id });
+      this.issuedKey = this.deps.cancels.issue({
+        host: upstream.socket.remoteAddress ?? '',
+        port: upstream.socket.remotePort ?? 0,
+        pid: key.pid,
+        secret: key.secret,
+        sessionId: session.id,
+      });
     }
     const hello = [serializeAuthenticationOk(), ...upstream.parameters.map(([k, v]) => serializeParameterStatus(k, v))];
     if (this.issuedKey) hello.push(serializeBackendKeyData(this.issuedKey.pid, this.issuedKey.secret));
@@ -338,12 +385,29 @@ export class PgSession {
       }
       const maskDenial = this.masker?.inspect(frame);
       if (maskDenial !== undefined) {
-        session.command({ frame: n, text: command.text, decision: 'deny', rule: 'masking', actions: { reason: maskDenial, actions: [] } });
+        session.command({
+          frame: n,
+          text: command.text,
+          decision: 'deny',
+          rule: 'masking',
+          actions: { reason: maskDenial, actions: [] },
+        });
         this.refuse(frame.code, `Vigil ${maskDenial}`, toClient);
         continue;
       }
-      const verdict = (this.gate as CommandGate).check({ text: command.text, via: command.via ?? 'query', frame: n, ...(command.name === undefined ? {} : { name: command.name }) });
-      session.command({ frame: n, text: command.text, decision: verdict.outcome, rule: verdict.rule, ...(verdict.detail ? { actions: verdict.detail } : {}) });
+      const verdict = (this.gate as CommandGate).check({
+        text: command.text,
+        via: command.via ?? 'query',
+        frame: n,
+        ...(command.name === undefined ? {} : { name: command.name }),
+      });
+      session.command({
+        frame: n,
+        text: command.text,
+        decision: verdict.outcome,
+        rule: verdict.rule,
+        ...(verdict.detail ? { actions: verdict.detail } : {}),
+      });
       if (verdict.outcome === 'allow') {
         if (frame.code === FrontendCode.Query) this.sequencer.forwardedSyncPoint();
         this.masker?.forwarded(frame);
@@ -377,7 +441,12 @@ export class PgSession {
     }
   }
 
-  private hold(code: number, bytes: Uint8Array, verdict: Extract<Verdict, { outcome: 'review' }>, toClient: Uint8Array[]): void {
+  private hold(
+    code: number,
+    bytes: Uint8Array,
+    verdict: Extract<Verdict, { outcome: 'review' }>,
+    toClient: Uint8Array[],
+  ): void {
     this.holding = true;
     this.client.pause();
     toClient.push(pgNotice(verdict.notice, { code: '01000' }));
@@ -385,7 +454,13 @@ export class PgSession {
       (outcome) => {
         if (this.step !== Step.Relaying) return;
         const session = this.session as RecordedSession;
-        session.annotate({ type: 'approval.decided', requestId: verdict.requestId, decision: outcome.approved ? 'approve' : 'deny', approver: outcome.approver, reason: outcome.reason });
+        session.annotate({
+          type: 'approval.decided',
+          requestId: verdict.requestId,
+          decision: outcome.approved ? 'approve' : 'deny',
+          approver: outcome.approver,
+          reason: outcome.reason,
+        });
         this.holding = false;
         const replies: Uint8Array[] = [];
         if (outcome.approved) {
@@ -394,8 +469,13 @@ export class PgSession {
           this.masker?.forwarded({ code, payload: bytes.subarray(5), bytes });
           this.writeUpstream(this.upstream as UpstreamConnection, [bytes]);
         } else {
-          const why = outcome.status === 'expired' ? 'approval timed out' : `denied by ${outcome.approver ?? 'an approver'}`;
-          this.refuse(code, `statement not approved (${why}${outcome.reason ? `: ${outcome.reason}` : ''}); request ${verdict.requestId}`, replies);
+          const why =
+            outcome.status === 'expired' ? 'approval timed out' : `denied by ${outcome.approver ?? 'an approver'}`;
+          this.refuse(
+            code,
+            `statement not approved (${why}${outcome.reason ? `: ${outcome.reason}` : ''}); request ${verdict.requestId}`,
+            replies,
+          );
         }
         this.writeClient(replies);
         this.client.resume();
@@ -428,7 +508,10 @@ export class PgSession {
       for (let frame = upstream.framer.next(); frame; frame = upstream.framer.next()) {
         if (frame.code === BackendCode.ParameterStatus && unsafeSetting(frame.payload)) {
           // Policy reads SQL as UTF-8 with standard-conforming strings; a session that changed either is ended.
-          this.fatal(SqlState.PROTOCOL_VIOLATION, `the session changed ${unsafeSetting(frame.payload)}, which Vigil cannot police; session ended`);
+          this.fatal(
+            SqlState.PROTOCOL_VIOLATION,
+            `the session changed ${unsafeSetting(frame.payload)}, which Vigil cannot police; session ended`,
+          );
           return;
         }
         if (frame.code === BackendCode.ReadyForQuery) {

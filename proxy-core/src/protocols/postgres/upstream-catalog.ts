@@ -18,10 +18,15 @@ export class UpstreamCatalog {
 
   /** Lower-case names of the functions in pg_catalog (built-ins do not change while the server runs). */
   builtinFunctions(): Promise<ReadonlySet<string> | undefined> {
-    this.builtins ??= this.query<{ name: string }>("SELECT DISTINCT lower(proname) AS name FROM pg_proc WHERE pronamespace = 'pg_catalog'::regnamespace")
+    this.builtins ??= this.query<{ name: string }>(
+      "SELECT DISTINCT lower(proname) AS name FROM pg_proc WHERE pronamespace = 'pg_catalog'::regnamespace",
+    )
       .then((rows) => new Set(rows.map((r) => r.name)))
       .catch((err: Error) => {
-        this.logger.warn('could not read the upstream function catalog; every non-categorized function call counts as a user function', { err: err.message });
+        this.logger.warn(
+          'could not read the upstream function catalog; every non-categorized function call counts as a user function',
+          { err: err.message },
+        );
         this.builtins = undefined;
         return undefined;
       });
@@ -36,7 +41,10 @@ export class UpstreamCatalog {
    */
   maskingCatalog(): Promise<MaskingCatalog | undefined> {
     this.relations ??= this.loadMaskingCatalog().catch((err: Error) => {
-      this.logger.warn('could not read the upstream catalog for masking; results are masked by content detectors only, and statements on unknown columns are refused', { err: err.message });
+      this.logger.warn(
+        'could not read the upstream catalog for masking; results are masked by content detectors only, and statements on unknown columns are refused',
+        { err: err.message },
+      );
       this.relations = undefined;
       return undefined;
     });
@@ -50,7 +58,15 @@ export class UpstreamCatalog {
 
   private async loadMaskingCatalog(): Promise<MaskingCatalog> {
     const [columns, functions, builtins] = await Promise.all([
-      this.query<{ oid: number; nspname: string; relname: string; relkind: string; attnum: number; attname: string; viewdef: string | null }>(
+      this.query<{
+        oid: number;
+        nspname: string;
+        relname: string;
+        relkind: string;
+        attnum: number;
+        attname: string;
+        viewdef: string | null;
+      }>(
         `SELECT c.oid::int AS oid, n.nspname, c.relname, c.relkind, a.attnum::int AS attnum, a.attname,
                 CASE WHEN c.relkind IN ('v', 'm') AND a.attnum = 1 THEN pg_get_viewdef(c.oid) END AS viewdef
            FROM pg_class c
@@ -85,7 +101,8 @@ export class UpstreamCatalog {
       viewDefinition: (schema, table) => views.get(`${schema}.${table}`),
       functionKind(schema, name) {
         const n = name.toLowerCase();
-        if (schema !== undefined && schema !== 'pg_catalog') return userFunctions.has(`${schema}.${n}`) ? 'user' : undefined;
+        if (schema !== undefined && schema !== 'pg_catalog')
+          return userFunctions.has(`${schema}.${n}`) ? 'user' : undefined;
         if (builtins?.has(n)) return 'builtin';
         return userNames.has(n) ? 'user' : undefined;
       },
@@ -95,9 +112,21 @@ export class UpstreamCatalog {
   /** Runs one catalog query on a short-lived connection. */
   async query<T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {
     const t = this.target();
-    const base = { host: t.host, port: t.port, database: t.database, user: t.user, password: t.password, connectionTimeoutMillis: t.connectTimeoutMs, application_name: 'vigil-catalog' };
+    const base = {
+      host: t.host,
+      port: t.port,
+      database: t.database,
+      user: t.user,
+      password: t.password,
+      connectionTimeoutMillis: t.connectTimeoutMs,
+      application_name: 'vigil-catalog',
+    };
     const attempts: Array<pg.ClientConfig['ssl']> =
-      t.tls === 'disable' ? [false] : t.tls === 'prefer' ? [{ rejectUnauthorized: false }, false] : [{ rejectUnauthorized: t.tls === 'verify-full', ...(t.ca ? { ca: t.ca } : {}) }];
+      t.tls === 'disable'
+        ? [false]
+        : t.tls === 'prefer'
+          ? [{ rejectUnauthorized: false }, false]
+          : [{ rejectUnauthorized: t.tls === 'verify-full', ...(t.ca ? { ca: t.ca } : {}) }];
     let last: unknown;
     for (const ssl of attempts) {
       const client = new pg.Client({ ...base, ssl });

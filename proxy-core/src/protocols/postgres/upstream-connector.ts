@@ -1,5 +1,5 @@
 import { connect as netConnect, type Socket } from 'node:net';
-import { connect as tlsConnect, type TLSSocket } from 'node:tls';
+import { type TLSSocket, connect as tlsConnect } from 'node:tls';
 import {
   AuthCode,
   BackendCode,
@@ -11,11 +11,11 @@ import {
   parseErrorFields,
   parseParameterStatus,
   parseReadyForQuery,
+  SSL_REQUEST,
   serializePasswordMessage,
   serializeSaslInitialResponse,
   serializeSaslResponse,
   serializeStartup,
-  SSL_REQUEST,
 } from './codec';
 
 export interface UpstreamTarget {
@@ -85,7 +85,12 @@ function dial(target: UpstreamTarget): Promise<Socket> {
     socket.setNoDelay(true);
     const timer = setTimeout(() => {
       socket.destroy();
-      reject(new UpstreamError(`upstream ${target.host}:${target.port} did not answer within ${target.connectTimeoutMs} ms`, 'unreachable'));
+      reject(
+        new UpstreamError(
+          `upstream ${target.host}:${target.port} did not answer within ${target.connectTimeoutMs} ms`,
+          'unreachable',
+        ),
+      );
     }, target.connectTimeoutMs);
     socket.once('connect', () => {
       clearTimeout(timer);
@@ -137,14 +142,25 @@ function readExactly(socket: Socket, n: number): Promise<Uint8Array> {
       }
       resolve(chunk.subarray(0, n));
     };
-    const onError = (err: Error) => reject(new UpstreamError(`upstream connection failed: ${err.message}`, 'unreachable'));
+    const onError = (err: Error) =>
+      reject(new UpstreamError(`upstream connection failed: ${err.message}`, 'unreachable'));
     socket.on('data', onData);
     socket.once('error', onError);
   });
 }
 
 /** Params the client sent that the gateway passes on (its own, user and database, come from config). */
-const PASSED_PARAMS = new Set(['application_name', 'DateStyle', 'TimeZone', 'extra_float_digits', 'search_path', 'options', 'IntervalStyle', 'datestyle', 'timezone']);
+const PASSED_PARAMS = new Set([
+  'application_name',
+  'DateStyle',
+  'TimeZone',
+  'extra_float_digits',
+  'search_path',
+  'options',
+  'IntervalStyle',
+  'datestyle',
+  'timezone',
+]);
 
 function startup(
   socket: Socket | TLSSocket,
@@ -170,11 +186,15 @@ function startup(
       socket.off('error', onError);
       socket.off('close', onClose);
     };
-    const onError = (err: Error) => fail(new UpstreamError(`upstream connection failed: ${err.message}`, 'unreachable'));
+    const onError = (err: Error) =>
+      fail(new UpstreamError(`upstream connection failed: ${err.message}`, 'unreachable'));
     const onClose = () => fail(new UpstreamError('upstream closed the connection during startup', 'refused'));
     const needPassword = (): string => {
       if (target.password === undefined)
-        throw new UpstreamError('upstream asks for a password but none is configured for this connection', 'credential');
+        throw new UpstreamError(
+          'upstream asks for a password but none is configured for this connection',
+          'credential',
+        );
       return target.password;
     };
     const onData = (chunk: Buffer) => {
@@ -208,14 +228,20 @@ function startup(
                   scram.finish(auth.data);
                   break;
                 default:
-                  throw new UpstreamError(`upstream asks for an unsupported authentication method (${auth.code})`, 'credential');
+                  throw new UpstreamError(
+                    `upstream asks for an unsupported authentication method (${auth.code})`,
+                    'credential',
+                  );
               }
               break;
             }
             case BackendCode.ParameterStatus: {
               const p = parseParameterStatus(frame.payload);
               if (p.name === 'standard_conforming_strings' && p.value !== 'on')
-                throw new UpstreamError('upstream has standard_conforming_strings off; Vigil cannot police SQL read that way', 'refused');
+                throw new UpstreamError(
+                  'upstream has standard_conforming_strings off; Vigil cannot police SQL read that way',
+                  'refused',
+                );
               parameters.push([p.name, p.value]);
               break;
             }
@@ -237,7 +263,10 @@ function startup(
               return;
             }
             default:
-              throw new UpstreamError(`unexpected message ${String.fromCharCode(frame.code)} from upstream during startup`, 'protocol');
+              throw new UpstreamError(
+                `unexpected message ${String.fromCharCode(frame.code)} from upstream during startup`,
+                'protocol',
+              );
           }
         }
       } catch (err) {
