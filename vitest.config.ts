@@ -3,6 +3,15 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     projects: [
+      {
+        test: {
+          name: 'app',
+          root: 'app',
+          include: ['src/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
       { test: { name: 'renderer', root: 'renderer', include: ['src/**/*.test.ts'] } },
       { test: { name: 'recordings', root: 'recordings', include: ['src/**/*.test.ts', 'test/**/*.test.ts'] } },
       {
