@@ -19,7 +19,14 @@ const SUITES: Suite[] = [
     name: 'codec',
     run: async () => (await import('../proxy-core/src/protocols/postgres/codec/codec.bench')).benchCodec(),
   },
-  { name: 'recording', run: async () => (await import('../recordings/bench/writer.bench')).benchWriter() },
+  {
+    name: 'recording',
+    run: async () => {
+      const { createZstdCompressor, nodeSha256 } = await import('../proxy-core/src/recording');
+      const { benchWriter } = await import('../recordings/bench/writer.bench');
+      return benchWriter({ compressor: createZstdCompressor(), compressorName: 'zstd 3', sha256: nodeSha256 });
+    },
+  },
   { name: 'store', run: async () => (await import('../proxy-core/src/store/store.bench')).benchStore() },
   {
     name: 'classifier',

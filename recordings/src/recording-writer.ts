@@ -89,7 +89,8 @@ class Writer implements RecordingWriter {
     this.headerHashBytes = this.header.slice(this.header.length - 32);
     this.prevHash = this.headerHashBytes;
     this.offset = this.header.length;
-    this.enc = new FrameEncoder(this.maxChunkRaw + 1024);
+    // Start small and grow to a chunk's size: an idle session should cost kilobytes, not a whole chunk buffer.
+    this.enc = new FrameEncoder(Math.min(4096, this.maxChunkRaw + 1024));
   }
 
   headerBytes(): Uint8Array {
