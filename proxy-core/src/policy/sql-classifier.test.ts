@@ -295,15 +295,32 @@ describe('classification cache', () => {
         return classifySql(sql);
       },
     });
-    const a = cache.classify('SELECT 1');
-    expect(cache.classify('SELECT 1')).toBe(a);
-    cache.classify('SELECT 2');
-    cache.classify('SELECT 1'); // most recent again
-    cache.classify('SELECT 3'); // evicts SELECT 2
+    const a = cache.classify('SELECT a FROM t');
+    expect(cache.classify('SELECT a FROM t')).toBe(a);
+    cache.classify('SELECT b FROM t');
+    cache.classify('SELECT a FROM t'); // most recent again
+    cache.classify('SELECT c FROM t'); // evicts b
     expect(cache.size).toBe(2);
     expect(calls).toBe(3);
-    cache.classify('SELECT 2');
+    cache.classify('SELECT b FROM t');
     expect(calls).toBe(4);
+  });
+
+  it('statements differing only in numbers share one entry; strings do not', () => {
+    let calls = 0;
+    const cache = createClassificationCache({
+      classify: (sql) => {
+        calls++;
+        return classifySql(sql);
+      },
+    });
+    cache.classify('SELECT * FROM accounts WHERE aid = 1');
+    cache.classify('SELECT * FROM accounts WHERE aid = 99172');
+    expect(calls).toBe(1);
+    cache.classify("SELECT set_config('application_name', 'x', false)");
+    const role = cache.classify("SELECT set_config('role', 'x', false)");
+    expect(calls).toBe(3);
+    expect(role.statements[0]?.functionCategories).toContain('role_change');
   });
 
   it('does not keep very long texts', () => {

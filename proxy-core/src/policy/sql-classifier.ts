@@ -3,8 +3,10 @@
  * (it loads the WASM); then `classifySql` is synchronous. The hot path of repeated statements goes through
  * {@link createClassificationCache}, a map lookup keyed by the SQL text.
  */
+
 import { loadModule, parseSync } from 'libpg-query';
 import type { FunctionCategory } from './function-categories';
+import { numericShape } from './literal-shape';
 import type { ClassifiedStatement, FunctionCall, SqlClassification, StatementPart } from './policy.types';
 import { newSink, type PartBuilder, type StatementSink, sliceUtf8, walkTopStatement } from './sql-walker';
 
@@ -115,16 +117,19 @@ export function createClassificationCache(
   const entries = new Map<string, SqlClassification>();
   return {
     classify(sql) {
-      const hit = entries.get(sql);
+      // Statements that differ only in numeric literals share an entry (see literal-shape.ts): the
+      // classification's statement texts are then those of the first one seen.
+      const key = sql.length <= maxSqlLength ? (numericShape(sql) ?? sql) : sql;
+      const hit = entries.get(key);
       if (hit !== undefined) {
         // Map keeps insertion order: re-inserting makes this the most recently used entry.
-        entries.delete(sql);
-        entries.set(sql, hit);
+        entries.delete(key);
+        entries.set(key, hit);
         return hit;
       }
       const result = classify(sql);
       if (sql.length <= maxSqlLength) {
-        entries.set(sql, result);
+        entries.set(key, result);
         if (entries.size > maxEntries) entries.delete(entries.keys().next().value as string);
       }
       return result;
