@@ -204,6 +204,61 @@ describe('PostgreSQL clients through the gateway, compared with the same work di
     await c.end().catch(() => {});
   });
 
+  it('backpressure: a slow client reading a huge result keeps gateway memory flat', async () => {
+    const token = await h.agentToken();
+    const socket = connect({ host: h.host, port: h.port });
+    await new Promise((r) => socket.once('connect', r));
+    const startup = Buffer.from('\0\0\0\0\0\x03\0\0user\0agent-1\0database\0shop\0\0', 'latin1');
+    startup.writeInt32BE(startup.length, 0);
+    const pw = Buffer.concat([Buffer.from('p\0\0\0\0'), Buffer.from(`${token}\0`)]);
+    pw.writeInt32BE(pw.length - 1, 1);
+    socket.write(startup);
+    await new Promise((r) => setTimeout(r, 50));
+    socket.write(pw);
+    const RFQ = Buffer.from([0x5a, 0, 0, 0, 5]);
+    let seen = Buffer.alloc(0);
+    await new Promise<void>((resolve) => {
+      const onData = (d: Buffer) => {
+        seen = Buffer.concat([seen, d]);
+        if (seen.includes(RFQ)) {
+          socket.off('data', onData);
+          resolve();
+        }
+      };
+      socket.on('data', onData);
+    });
+    // ~120 MB of rows, read at a crawl: without backpressure the gateway would hold most of it.
+    const sql = "SELECT repeat('x', 1000) FROM generate_series(1, 120000)";
+    const q = Buffer.concat([Buffer.from('Q\0\0\0\0'), Buffer.from(`${sql}\0`)]);
+    q.writeInt32BE(q.length - 1, 1);
+    const before = process.memoryUsage().rss;
+    let peak = before;
+    let received = 0;
+    socket.write(q);
+    await new Promise<void>((resolve) => {
+      socket.on('data', (d: Buffer) => {
+        received += d.length;
+        peak = Math.max(peak, process.memoryUsage().rss);
+        if (d.subarray(-6).includes(RFQ)) resolve();
+        socket.pause();
+        setTimeout(() => socket.resume(), 2);
+      });
+    });
+    socket.destroy();
+    expect(received).toBeGreaterThan(120_000_000);
+    expect(peak - before).toBeLessThan(64 * 1024 * 1024);
+  });
+
+  it('the upstream ending a session (pg_terminate_backend) reaches the client and ends the session', async () => {
+    const c = await h.client({ connection: 'shop-plain' });
+    c.on('error', () => {});
+    await c.query("SET application_name = 'to-be-terminated'");
+    await h.cluster.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'to-be-terminated'");
+    await expect(c.query('SELECT 1')).rejects.toThrow();
+    const ended = await eventually(() => h.gateway.store.listSessions({ connection: 'shop-plain', limit: 5 }).sessions.find((s) => s.status !== 'live' && /upstream/.test(s.endReason ?? '')));
+    expect(ended.endReason).toMatch(/upstream closed/);
+  });
+
   it('every session is in the store with its counters, and its recording seals', async () => {
     const c = await h.client();
     await c.query('SELECT 42');
