@@ -12,8 +12,9 @@ import { createTokenVerifier } from './identity/token-verifier';
 import type { Logger } from './logger';
 import { compileMasking, initMasking, type MaskingCatalog } from './masking';
 import { openRecordedSession, type RecorderFactory } from './pipeline/open-recorded-session';
+import { createPolicyGate } from './pipeline/policy-gate';
 import { SessionHub } from './pipeline/session-events';
-import { createSqlGate } from './pipeline/sql-gate';
+import { createSqlInterpreter } from './pipeline/sql-interpreter';
 import { type CompiledPolicy, compilePolicy, createClassificationCache, initSqlClassifier } from './policy';
 import { CancelRegistry } from './protocols/postgres/cancel-registry';
 import { type PgListener, startPgListener } from './protocols/postgres/pg-listener';
@@ -155,11 +156,13 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
         }),
       openSession: (input) => openRecordedSession(pipeline, input),
       gateFor: async (session, connection) =>
-        createSqlGate({
-          builtinFunctions: await catalogFor(connection).builtinFunctions(),
+        createPolicyGate({
           policy: policies.get(connection.policy) as CompiledPolicy,
           session,
-          classifier,
+          interpreter: createSqlInterpreter({
+            classifier,
+            builtinFunctions: await catalogFor(connection).builtinFunctions(),
+          }),
           broker,
           store,
           logger: logger.child({ part: 'policy', session: session.id }),

@@ -3,7 +3,8 @@ import { type ApiFixture, bearer, startApiFixture, USERS } from '../src/api/test
 import type { PostgresConnectionConfig } from '../src/config/config';
 import { silentLogger } from '../src/logger';
 import { openRecordedSession } from '../src/pipeline/open-recorded-session';
-import { createSqlGate } from '../src/pipeline/sql-gate';
+import { createPolicyGate } from '../src/pipeline/policy-gate';
+import { createSqlInterpreter } from '../src/pipeline/sql-interpreter';
 import { compilePolicy, createClassificationCache, initSqlClassifier, policySchema } from '../src/policy';
 import { CancelRegistry } from '../src/protocols/postgres/cancel-registry';
 import { type PgListener, startPgListener } from '../src/protocols/postgres/pg-listener';
@@ -76,15 +77,14 @@ describe('control API: workbench through the gateway listener', () => {
         authFailed: () => {},
         openSession: (input) => openRecordedSession(f.pipeline, input),
         gateFor: async (session) =>
-          createSqlGate({
+          createPolicyGate({
             policy,
             session,
-            classifier,
+            interpreter: createSqlInterpreter({ classifier, builtinFunctions: undefined }),
             broker: f.broker,
             store: f.temp.store,
             logger: silentLogger,
             approvalsUrl: 'x',
-            builtinFunctions: undefined,
           }),
         maskerFor: async () => undefined,
         cancels,

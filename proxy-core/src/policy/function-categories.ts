@@ -19,7 +19,7 @@ export const FUNCTION_CATEGORIES = [
   /**
    * A function that is not one of PostgreSQL's built-ins (pg_catalog): its body may write, drop or
    * read anything, and Vigil does not follow it at execution time, so it needs a rule of its own.
-   * Set by the gateway from the upstream's catalog (see pipeline/sql-gate.ts).
+   * Set by the gateway from the upstream's catalog (see pipeline/sql-interpreter.ts).
    */
   'user_function',
 ] as const;

@@ -1,0 +1,94 @@
+import {
+  type Action,
+  type ClassificationCache,
+  createPreparedStatements,
+  type SqlClassification,
+  sqlActions,
+} from '../policy';
+import type { CommandToCheck } from './command-gate.types';
+import type { CommandInterpreter, Interpretation } from './policy-gate';
+
+/** Statement kinds whose allowed executions live in the recording only; everything else is audited too. */
+const READ_ONLY = new Set([
+  'select',
+  'show',
+  'explain',
+  'set',
+  'reset',
+  'begin',
+  'commit',
+  'rollback',
+  'savepoint',
+  'release',
+  'fetch',
+  'move',
+  'close_cursor',
+  'declare_cursor',
+  'discard',
+  'deallocate',
+  'prepare',
+  'listen',
+  'unlisten',
+]);
+
+/**
+ * SQL as policy sees it: classified with the real PostgreSQL parser (cached), EXECUTE of a prepared
+ * statement resolved to what it runs, calls to non-built-in functions flagged.
+ */
+export function createSqlInterpreter(deps: {
+  classifier: ClassificationCache;
+  builtinFunctions: ReadonlySet<string> | undefined;
+}): CommandInterpreter {
+  const prepared = createPreparedStatements();
+  // The session holds everything behind a command under review, so the last one interpreted is the one that runs.
+  let last: { frame: number; classification: SqlClassification } | undefined;
+  return {
+    interpret(command: CommandToCheck): Interpretation {
+      if (command.via === 'function-call') {
+        // A fast-path FunctionCall carries no SQL to classify: only a rule allowing unparsed input lets it run.
+        return {
+          actions: [{ type: 'unparsed', reason: command.text.replace(/^-- /, '') }],
+          unparsed: true,
+          readOnly: false,
+          kinds: ['function_call'],
+        };
+      }
+      const classification = deps.classifier.classify(command.text);
+      if (command.via === 'parse') prepared.set(command.name ?? '', classification);
+      last = { frame: command.frame, classification };
+      const resolved = prepared.resolve(classification);
+      return {
+        actions: flagUserFunctions(sqlActions(resolved), deps.builtinFunctions),
+        unparsed: resolved.unparsed,
+        empty: resolved.statements.length === 0 && !resolved.unparsed,
+        readOnly: !resolved.unparsed && resolved.statements.every((s) => READ_ONLY.has(s.kind)),
+        kinds: resolved.statements.map((s) => s.kind),
+      };
+    },
+    ran(command) {
+      // An allowed or approved PREPARE defines what a later EXECUTE runs.
+      if (last?.frame === command.frame && command.via === 'query') prepared.record(last.classification);
+      last = undefined;
+    },
+  };
+}
+
+/**
+ * A call to a function that is not a PostgreSQL built-in runs a body the parser never saw
+ * (`SELECT wipe()` may delete everything): it gets the `user_function` category, which only a rule
+ * naming functions or categories can allow.
+ */
+export function flagUserFunctions(
+  actions: readonly Action[],
+  builtins: ReadonlySet<string> | undefined,
+): readonly Action[] {
+  if (!actions.some((a) => a.type === 'function' && a.categories.length === 0)) return actions;
+  return actions.map((a) => {
+    if (a.type !== 'function' || a.categories.length > 0) return a;
+    const parts = a.function.toLowerCase().split('.');
+    const name = parts.at(-1) ?? '';
+    const schema = parts.length > 1 ? parts.at(-2) : undefined;
+    const builtin = builtins?.has(name) === true && (schema === undefined || schema === 'pg_catalog');
+    return builtin ? a : { ...a, categories: ['user_function'] };
+  });
+}
