@@ -5,17 +5,28 @@ import { createSecureContext, type SecureContext } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import { type ApiServer, startApiServer } from './api/api-server';
 import { ApprovalBroker } from './approvals/approval-broker';
-import { hostOf, type PostgresConnectionConfig, portOf, resolveSecret, type VigilConfig } from './config/config';
+import {
+  type ConnectionConfig,
+  hostOf,
+  type PostgresConnectionConfig,
+  portOf,
+  resolveSecret,
+  type VigilConfig,
+} from './config/config';
 import { createDevIssuer, type DevIssuer } from './identity/dev-issuer';
 import type { Principal } from './identity/identity.types';
 import { createTokenVerifier } from './identity/token-verifier';
 import type { Logger } from './logger';
 import { compileMasking, initMasking, type MaskingCatalog } from './masking';
+import { httpInterpreter } from './pipeline/http-interpreter';
 import { openRecordedSession, type RecorderFactory } from './pipeline/open-recorded-session';
-import { createPolicyGate } from './pipeline/policy-gate';
+import { type CommandInterpreter, createPolicyGate } from './pipeline/policy-gate';
+import type { RecordedSession } from './pipeline/recorded-session.types';
 import { SessionHub } from './pipeline/session-events';
 import { createSqlInterpreter } from './pipeline/sql-interpreter';
 import { type CompiledPolicy, compilePolicy, createClassificationCache, initSqlClassifier } from './policy';
+import { detectorTextMasker, type HttpListener, startHttpListener } from './protocols/http';
+import { httpConnectionFromConfig } from './protocols/http/http-connections';
 import { CancelRegistry } from './protocols/postgres/cancel-registry';
 import { type PgListener, startPgListener } from './protocols/postgres/pg-listener';
 import { PgResultMasker } from './protocols/postgres/pg-result-masker';
@@ -36,6 +47,7 @@ export interface Gateway {
   signingKey: SigningKey;
   devIssuer: DevIssuer | undefined;
   postgres: PgListener;
+  http: HttpListener | undefined;
   api: ApiServer;
   close(): Promise<void>;
 }
@@ -117,6 +129,25 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   };
 
   const connections = new Map(config.connections.map((c) => [c.name, c]));
+  const authFailedFor =
+    (protocol: string) =>
+    (info: { connection: string; clientAddr: string; code: string; reason: string; user: string }) =>
+      store.appendAudit({
+        type: 'auth.failure',
+        actor: info.user || 'unknown',
+        connection: info.connection,
+        data: { protocol, clientAddr: info.clientAddr, code: info.code, reason: info.reason },
+      });
+  const gateWith = (session: RecordedSession, policyName: string, interpreter: CommandInterpreter) =>
+    createPolicyGate({
+      policy: policies.get(policyName) as CompiledPolicy,
+      session,
+      interpreter,
+      broker,
+      store,
+      logger: logger.child({ part: 'policy', session: session.id }),
+      approvalsUrl,
+    });
   const catalogs = new Map<string, UpstreamCatalog>();
   const catalogFor = (c: PostgresConnectionConfig): UpstreamCatalog => {
     let catalog = catalogs.get(c.name);
@@ -147,27 +178,14 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       },
       upstreamTarget: (c) => upstreamTarget(c, env),
       verifyToken: (token): Promise<Principal> => verifier.verify(token),
-      authFailed: (info) =>
-        store.appendAudit({
-          type: 'auth.failure',
-          actor: info.user || 'unknown',
-          connection: info.connection,
-          data: { protocol: 'postgres', clientAddr: info.clientAddr, code: info.code, reason: info.reason },
-        }),
+      authFailed: authFailedFor('postgres'),
       openSession: (input) => openRecordedSession(pipeline, input),
       gateFor: async (session, connection) =>
-        createPolicyGate({
-          policy: policies.get(connection.policy) as CompiledPolicy,
+        gateWith(
           session,
-          interpreter: createSqlInterpreter({
-            classifier,
-            builtinFunctions: await catalogFor(connection).builtinFunctions(),
-          }),
-          broker,
-          store,
-          logger: logger.child({ part: 'policy', session: session.id }),
-          approvalsUrl,
-        }),
+          connection.policy,
+          createSqlInterpreter({ classifier, builtinFunctions: await catalogFor(connection).builtinFunctions() }),
+        ),
       maskerFor: async (session, connection) => {
         const masking = maskings.get(connection.policy);
         if (!masking) return undefined;
@@ -179,6 +197,29 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       cancels,
     },
   });
+
+  const textMaskers = new Map(
+    [...maskings].map(([name, m]) => [name, detectorTextMasker(m.detectors, m.style, maskingKey)] as const),
+  );
+  const httpConnections = new Map(
+    config.connections.flatMap((c) =>
+      c.type === 'http' ? [[c.name, httpConnectionFromConfig(c, env, textMaskers.get(c.policy))] as const] : [],
+    ),
+  );
+  const http = config.listen.http
+    ? await startHttpListener({
+        host: hostOf(config.listen.http),
+        port: portOf(config.listen.http),
+        logger: logger.child({ part: 'http' }),
+        findConnection: (name) => httpConnections.get(name),
+        listConnections: () => [...httpConnections.values()],
+        verifyToken: (token) => verifier.verify(token),
+        authFailed: authFailedFor('http'),
+        openSession: (input) => openRecordedSession(pipeline, input),
+        gateFor: (session, connection) =>
+          gateWith(session, (connections.get(connection.name) as ConnectionConfig).policy, httpInterpreter),
+      })
+    : undefined;
 
   const api = await startApiServer({
     host: hostOf(config.listen.api),
@@ -225,11 +266,13 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     signingKey,
     devIssuer,
     postgres,
+    http,
     api,
     async close() {
       broker.close();
       await api.close();
       await postgres.close();
+      await http?.close();
       // Sessions end as their sockets close; give their seals a moment before the store goes.
       for (let i = 0; i < 50 && hub.liveCount > 0; i++) await new Promise((r) => setTimeout(r, 20));
       store.close();

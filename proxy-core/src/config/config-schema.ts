@@ -54,6 +54,7 @@ const httpUpstream = z
             service: z.string(),
             accessKeyIdEnv: z.string(),
             secretAccessKeyEnv: z.string(),
+            sessionTokenEnv: z.string().optional(),
           })
           .strict()
           .optional(),
@@ -63,12 +64,22 @@ const httpUpstream = z
   })
   .strict();
 
+/** HTTP responses: JSON paths masked whatever their content (detectors from the policy apply too). */
+const httpMasking = z
+  .object({
+    jsonPaths: z.array(z.string().min(2)).default([]),
+    style: z.enum(['redact', 'partial']).default('redact'),
+  })
+  .strict();
+
 const connectionCommon = { name, policy: name, retention: z.string().optional(), description: z.string().optional() };
 
 export const connectionSchema = z.discriminatedUnion('type', [
   z.object({ ...connectionCommon, type: z.literal('postgres'), upstream: postgresUpstream }).strict(),
   z.object({ ...connectionCommon, type: z.literal('ssh'), upstream: sshUpstream }).strict(),
-  z.object({ ...connectionCommon, type: z.literal('http'), upstream: httpUpstream }).strict(),
+  z
+    .object({ ...connectionCommon, type: z.literal('http'), upstream: httpUpstream, masking: httpMasking.optional() })
+    .strict(),
 ]);
 
 const roleGroups = z.array(z.string().min(1));

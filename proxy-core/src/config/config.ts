@@ -50,6 +50,8 @@ export const configSchema = z
 export type VigilConfig = z.infer<typeof configSchema>;
 export type ConnectionConfig = VigilConfig['connections'][number];
 export type PostgresConnectionConfig = Extract<ConnectionConfig, { type: 'postgres' }>;
+export type HttpConnectionConfig = Extract<ConnectionConfig, { type: 'http' }>;
+export type SshConnectionConfig = Extract<ConnectionConfig, { type: 'ssh' }>;
 
 /** A configuration problem: every issue names the path in the file and the reason. */
 export class ConfigError extends Error {

@@ -13,6 +13,8 @@ export interface RecorderPort {
   readonly frames: number;
   readonly bytesClient: number;
   readonly bytesServer: number;
+  /** Bytes produced but not yet written to the file. */
+  readonly pendingWriteBytes: number;
   /** Microseconds since the recording started. */
   now(): number;
   close(opts: {
@@ -27,6 +29,10 @@ export type RecorderFactory = (opts: {
   onChunk: (entry: ChunkEntry) => void;
   onError: (err: Error) => void;
 }) => RecorderPort;
+
+/** Recorder write queue bounds: above the high mark a protocol stops reading its upstream until below the low one. */
+const RECORDER_HIGH_WATER = 8 * 1024 * 1024;
+const RECORDER_LOW_WATER = 2 * 1024 * 1024;
 
 export interface PipelineDeps {
   store: Store;
@@ -63,6 +69,7 @@ export function openRecordedSession(deps: PipelineDeps, input: OpenSessionInput)
   let pending: PendingCommand[] = [];
   let failed: Error | undefined;
   let ended: Promise<Session | undefined> | undefined;
+  let drained: Promise<void> | undefined;
   const log = deps.logger.child({ session: id });
 
   const flushCommands = () => {
@@ -211,6 +218,19 @@ export function openRecordedSession(deps: PipelineDeps, input: OpenSessionInput)
     },
     countMasked(n) {
       counters.masked += n;
+    },
+    whenWritable() {
+      if (recorder.pendingWriteBytes < RECORDER_HIGH_WATER) return undefined;
+      drained ??= new Promise<void>((resolve) => {
+        const poll = setInterval(() => {
+          if (recorder.pendingWriteBytes < RECORDER_LOW_WATER || failed) {
+            clearInterval(poll);
+            drained = undefined;
+            resolve();
+          }
+        }, 5);
+      });
+      return drained;
     },
     end(reason, status = 'ended') {
       ended ??= (async () => {

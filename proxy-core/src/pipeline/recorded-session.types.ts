@@ -29,6 +29,11 @@ export interface RecordedSession {
   countMasked(n: number): void;
   /** Step mode: every command is held for approval (set from the control API). */
   stepMode: boolean;
+  /**
+   * Backpressure from the recording: undefined while the recorder keeps up, else a promise that
+   * resolves once its write queue has drained. Protocols stop reading their upstream meanwhile.
+   */
+  whenWritable(): Promise<void> | undefined;
   /** Ends the recording and the session; idempotent. */
   end(reason: string, status?: 'ended' | 'failed'): Promise<Session | undefined>;
   /** Called once if the recording can no longer be written: the protocol must stop forwarding at once. */

@@ -64,7 +64,15 @@ const ALLOW_ALL = {
  * the stored credential, or is a canary.
  */
 export async function startHarness(
-  opts: { extraConfig?: Record<string, unknown>; policies?: unknown[]; connectionPolicy?: string } = {},
+  opts: {
+    extraConfig?: Record<string, unknown>;
+    policies?: unknown[];
+    connectionPolicy?: string;
+    /** More connections (e.g. http or ssh) and the environment their secrets come from. */
+    extraConnections?: unknown[];
+    env?: Record<string, string>;
+    listen?: { http?: string; ssh?: string };
+  } = {},
 ): Promise<Harness> {
   const cluster = await startPgCluster({ ssl: true, database: 'shop' });
   const idp = await startTestIdp();
@@ -84,7 +92,7 @@ export async function startHarness(
     ...extra,
   });
   const raw = {
-    listen: { api: '127.0.0.1:0', postgres: '127.0.0.1:0' },
+    listen: { api: '127.0.0.1:0', postgres: '127.0.0.1:0', ...opts.listen },
     dataDir,
     auth: {
       issuer: idp.issuer,
@@ -115,6 +123,7 @@ export async function startHarness(
         policy,
       },
       { name: 'canary', type: 'postgres', upstream: { ...upstream('nobody'), port: canary.port }, policy },
+      ...(opts.extraConnections ?? []),
     ],
     policies: [ALLOW_ALL, ...(opts.policies ?? [])],
     ...opts.extraConfig,
@@ -123,7 +132,7 @@ export async function startHarness(
   const gateway = await startGateway({
     config,
     logger,
-    env: { UPSTREAM_PASSWORD: cluster.password, WRONG_PASSWORD: 'not-the-password' },
+    env: { UPSTREAM_PASSWORD: cluster.password, WRONG_PASSWORD: 'not-the-password', ...opts.env },
   });
   const { host, port } = gateway.postgres.address;
   const agentToken = () => idp.tokenFor('agent-1');

@@ -535,6 +535,12 @@ export class PgSession {
     if (this.session) {
       const n = this.session.serverBytes(bytes);
       this.masker?.flushAnnotations(n);
+      const recorderBehind = this.session.whenWritable();
+      if (recorderBehind) {
+        // The recording is behind (slow disk): read no more from the upstream until it catches up.
+        this.upstream?.socket.pause();
+        void recorderBehind.then(() => this.upstream?.socket.resume());
+      }
     }
     if (!this.client.write(bytes)) this.upstream?.socket.pause(); // resumed on client 'drain'
   }

@@ -1,0 +1,119 @@
+import { spawn } from 'node:child_process';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Principal } from '../src/identity/identity.types';
+import { eventually, type Harness, startHarness } from './support/gateway-harness';
+
+/** The HTTP connector wired into the whole gateway: one policy engine, approvals and audit for every protocol. */
+let h: Harness;
+let api: Server;
+const seen: Array<{ method: string; url: string; auth: string | undefined }> = [];
+
+const POLICY = {
+  name: 'api-policy',
+  rules: [
+    { match: { methods: ['GET', 'HEAD'] }, action: 'allow' },
+    {
+      match: { methods: ['DELETE'], paths: ['/iam/**'] },
+      action: 'review',
+      approvers: { groups: ['dba'], count: 1 },
+      timeout: '1m',
+    },
+    { match: { methods: ['POST'], paths: ['/reports'] }, action: 'allow' },
+  ],
+  masking: { columns: [], detectors: ['email'], style: 'partial' },
+};
+
+beforeAll(async () => {
+  api = createServer((req: IncomingMessage, res) => {
+    seen.push({ method: req.method ?? '', url: req.url ?? '', auth: req.headers.authorization });
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify({ users: [{ id: 7, email: 'ada@example.com', token: 'internal-123' }], path: req.url }));
+  });
+  await new Promise<void>((r) => api.listen(0, '127.0.0.1', r));
+  const port = (api.address() as { port: number }).port;
+  h = await startHarness({
+    policies: [POLICY],
+    listen: { http: '127.0.0.1:0' },
+    extraConnections: [
+      {
+        name: 'billing-api',
+        type: 'http',
+        upstream: { url: `http://127.0.0.1:${port}`, auth: { bearerEnv: 'BILLING_TOKEN' } },
+        masking: { jsonPaths: ['$.users[*].token'] },
+        policy: 'api-policy',
+      },
+    ],
+    env: { BILLING_TOKEN: 'upstream-secret-token' },
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await h?.stop();
+  await new Promise((r) => api?.close(r));
+});
+
+function curl(args: string[]): Promise<{ status: number; body: string }> {
+  return new Promise((resolve) => {
+    const p = spawn('curl', ['-s', '-w', '\\n%{http_code}', ...args]);
+    let out = '';
+    p.stdout.on('data', (d) => (out += d));
+    p.on('close', () => {
+      const i = out.lastIndexOf('\n');
+      resolve({ body: out.slice(0, i), status: Number(out.slice(i + 1)) });
+    });
+  });
+}
+
+describe('HTTP connector through the gateway', () => {
+  const base = () => `http://127.0.0.1:${h.gateway.http?.address.port}/c/billing-api`;
+
+  it('GET: the upstream credential is injected, the agent token is not passed on, JSON is masked', async () => {
+    const token = await h.agentToken();
+    const r = await curl(['-H', `Authorization: Bearer ${token}`, `${base()}/users`]);
+    expect(r.status).toBe(200);
+    expect(r.body).not.toContain('ada@example.com');
+    expect(r.body).not.toContain('internal-123');
+    expect(seen.at(-1)?.auth).toBe('Bearer upstream-secret-token');
+    expect(JSON.stringify(seen)).not.toContain(token);
+  });
+
+  it('a request no rule allows is refused with 403 and never reaches the upstream', async () => {
+    const before = seen.length;
+    const r = await curl(['-X', 'PUT', '-H', `Authorization: Bearer ${await h.agentToken()}`, `${base()}/users/7`]);
+    expect(r.status).toBe(403);
+    expect(seen.length).toBe(before);
+  });
+
+  it('DELETE on an IAM path waits for an approver, then runs once', async () => {
+    const pending = curl([
+      '-X',
+      'DELETE',
+      '-H',
+      `Authorization: Bearer ${await h.agentToken()}`,
+      `${base()}/iam/users/7`,
+    ]);
+    const request = await eventually(() =>
+      h.gateway.store.listApprovals({ status: 'pending' }).find((a) => a.statement.includes('/iam/users/7')),
+    );
+    expect(seen.some((s) => s.method === 'DELETE')).toBe(false);
+    const alice: Principal = { sub: 'alice', groups: ['dba'], roles: ['approver'], issuer: 'test', expiresAt: 0 };
+    h.gateway.broker.decide(request.id, alice, 'approve', 'ticket 42');
+    expect((await pending).status).toBe(200);
+    expect(seen.filter((s) => s.method === 'DELETE')).toHaveLength(1);
+  });
+
+  it('a bad token gets 401 and is audited', async () => {
+    const r = await curl(['-H', 'Authorization: Bearer not-a-token', `${base()}/users`]);
+    expect(r.status).toBe(401);
+    expect(
+      h.gateway.store
+        .listAudit({ type: 'auth.failure', limit: 100 })
+        .some((e) => JSON.stringify(e.data).includes('"http"')),
+    ).toBe(true);
+  });
+
+  it('HTTP sessions appear with the others', async () => {
+    await eventually(() => h.gateway.store.listSessions({ protocol: 'http' }).sessions.length > 0);
+  });
+});
