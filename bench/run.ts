@@ -33,6 +33,7 @@ const SUITES: Suite[] = [
     run: async () => (await import('../proxy-core/src/policy/classifier.bench')).benchClassifier(),
   },
   { name: 'masking', run: async () => (await import('../proxy-core/src/masking/masking.bench')).benchMasking() },
+  { name: 'replay', run: async () => (await import('./replay.bench')).benchReplay() },
   { name: 'gateway', run: async () => (await import('./gateway.bench')).benchGateway() },
 ];
 
