@@ -5,6 +5,9 @@ import { createSecureContext, type SecureContext } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import { type ApiServer, startApiServer } from './api/api-server';
 import { ApprovalBroker } from './approvals/approval-broker';
+import { AuditCheckpointer } from './audit/audit-checkpoint';
+import { purgeExpiredRecordings } from './audit/retention-purge';
+import { createAuditForwarders } from './audit/sinks/audit-sinks-config';
 import {
   type ConnectionConfig,
   hostOf,
@@ -13,6 +16,7 @@ import {
   resolveSecret,
   type VigilConfig,
 } from './config/config';
+import { evidenceRoutes, vigilVersion } from './evidence';
 import { createDevIssuer, type DevIssuer } from './identity/dev-issuer';
 import type { Principal } from './identity/identity.types';
 import { createTokenVerifier } from './identity/token-verifier';
@@ -249,7 +253,37 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     postgresAddress: { host: postgres.address.host, port: postgres.address.port },
     signingKey: { fingerprint: signingKey.fingerprint, publicKeyPem: signingKey.publicKeyPem },
     staticDir: fileURLToPath(new URL('../../renderer/dist', import.meta.url)),
+    routes: evidenceRoutes({ store, signingKey, logger: logger.child({ part: 'evidence' }) }),
   });
+
+  const checkpointer = new AuditCheckpointer({
+    store,
+    signingKey,
+    logger: logger.child({ part: 'audit' }),
+    everyEvents: config.audit.checkpointEvery,
+  });
+  checkpointer.start();
+  const forwarders = createAuditForwarders(config.audit.sinks, {
+    store,
+    dataDir: config.dataDir,
+    logger,
+    env,
+    productVersion: vigilVersion(),
+  });
+  for (const f of forwarders) f.start();
+  const retention = Object.fromEntries(
+    config.connections.flatMap((c) => (c.retention ? [[c.name, c.retention] as const] : [])),
+  );
+  const purge = () =>
+    purgeExpiredRecordings({
+      store,
+      retention,
+      logger: logger.child({ part: 'retention' }),
+      publicKey: signingKey.publicKey,
+    }).catch((err) => logger.error('retention purge failed', { err }));
+  const purgeTimer = Object.keys(retention).length > 0 ? setInterval(purge, 60 * 60_000) : undefined;
+  purgeTimer?.unref();
+  if (purgeTimer) void purge();
 
   logger.info('gateway started', {
     postgres: `${postgres.address.host}:${postgres.address.port}`,
@@ -269,6 +303,9 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     http,
     api,
     async close() {
+      clearInterval(purgeTimer);
+      checkpointer.stop();
+      await Promise.all(forwarders.map((f) => f.stop()));
       broker.close();
       await api.close();
       await postgres.close();

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { type EvidenceManifest, PACKET_FORMAT } from '@vigil/recordings';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildEvidencePacket, evidenceRoutes, verifyPacketFile } from '../src/evidence';
-import { readPacket, SAMPLE_PREPARED, SAMPLE_STATEMENTS } from '../src/evidence/testing/packet-fixtures';
+import { flipByte, readPacket, SAMPLE_PREPARED, SAMPLE_STATEMENTS } from '../src/evidence/testing/packet-fixtures';
 import { silentLogger } from '../src/logger';
 import { eventually, type Harness, startHarness } from './support/gateway-harness';
 
@@ -249,10 +249,8 @@ describe('evidence packet from a real PostgreSQL session', () => {
       h.gateway.store.getSession(live)?.status === 'ended' ? h.gateway.store.getSession(live) : undefined,
     );
     const original = readFileSync(ended.recording);
-    writeFileSync(
-      ended.recording,
-      Buffer.concat([original.subarray(0, 200), Buffer.from([original[200] ^ 1]), original.subarray(201)]),
-    );
+    const at = (h.gateway.store.chunks(live)[0]?.offset ?? 0) + 80; // the first payload byte of chunk 0
+    writeFileSync(ended.recording, flipByte(original, at));
     await expect(
       buildEvidencePacket({
         store: h.gateway.store,

@@ -1,7 +1,9 @@
 /** The `.vrec` recording format: writer, reader, verification and recovery. Runs in Node and browsers. */
+export * from './audit';
 export { byteSourceFromBytes, countingByteSource } from './byte-source';
 export { fromBase64, fromHex, toBase64, toHex } from './bytes';
 export { RecordingFormatError } from './errors';
+export * from './evidence';
 export { findValidPrefix, type ValidPrefix } from './find-valid-prefix';
 export { FORMAT_VERSION } from './format';
 export { nobleSha256, type Sha256, sha256Hex } from './hash';

@@ -28,6 +28,14 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: "list held statements, approve ID or deny ID (--token: the approver's OIDC token)",
     load: async () => (await import('./approvals-command')).approvalsCommand,
   },
+  export: {
+    summary: 'write a signed evidence packet: export SESSION_ID… -o packet.zip',
+    load: async () => (await import('./export-command')).exportCommand,
+  },
+  audit: {
+    summary: 'audit log: export [--since ISO] [--format ocsf|jsonl] [-o FILE] | verify [--key PEM] | checkpoint',
+    load: async () => (await import('./audit-command')).auditCommand,
+  },
   keys: {
     summary: "show the gateway's signing key fingerprint and public key",
     load: async () => (await import('./keys-command')).keysCommand,

@@ -72,7 +72,16 @@ const httpMasking = z
   })
   .strict();
 
-const connectionCommon = { name, policy: name, retention: z.string().optional(), description: z.string().optional() };
+const connectionCommon = {
+  name,
+  policy: name,
+  /** How long recordings keep their content, e.g. `90d`; then only the signed skeleton remains. */
+  retention: z
+    .string()
+    .regex(/^\d+[mhdw]$/, 'expected a duration such as 90d, 12w, 36h or 30m')
+    .optional(),
+  description: z.string().optional(),
+};
 
 export const connectionSchema = z.discriminatedUnion('type', [
   z.object({ ...connectionCommon, type: z.literal('postgres'), upstream: postgresUpstream }).strict(),

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
+import { auditSinksSchema } from '../audit/sinks/audit-sinks-config';
 import { policySchema } from '../policy/policy-schema';
 import { authSchema, connectionSchema, limitsSchema, listenSchema, tlsSchema } from './config-schema';
 
@@ -18,6 +19,14 @@ export const configSchema = z
       .object({ level: z.enum(['debug', 'info', 'warn', 'error']).default('info') })
       .strict()
       .optional(),
+    audit: z
+      .object({
+        sinks: auditSinksSchema,
+        /** A signed checkpoint of the audit chain head every this many events (and at least every 15 minutes). */
+        checkpointEvery: z.number().int().positive().default(1000),
+      })
+      .strict()
+      .default({ sinks: [], checkpointEvery: 1000 }),
   })
   .strict()
   .superRefine((cfg, ctx) => {
