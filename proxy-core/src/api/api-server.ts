@@ -53,7 +53,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   };
   const log = opts.logger;
   const cache = new RecordingCache(opts.store, log);
-  const workbench = new Workbench({ address: opts.postgresAddress, store: opts.store, logger: log });
+  const workbench = new Workbench({ address: opts.postgresAddress, store: opts.store, logger: log, hub: opts.hub });
   const live = new LiveEvents({ hub: opts.hub, approvals: opts.approvals, store: opts.store, sessions, logger: log });
   const auth = new AuthRoutes(deps);
   const statics = staticFiles(opts.staticDir, deps.origin);

@@ -32,6 +32,9 @@ export function ownOrigin(req: IncomingMessage, policy: OriginPolicy): string | 
 export function sameOrigin(req: IncomingMessage, policy: OriginPolicy, missing: boolean): boolean {
   const origin = req.headers.origin;
   if (origin === undefined) return missing;
+  // Under `referrer-policy: no-referrer` Chromium sends `Origin: null` on same-origin form posts; the
+  // browser-set (unforgeable by pages) Sec-Fetch-Site header says where the request really came from.
+  if (origin === 'null') return req.headers['sec-fetch-site'] === 'same-origin';
   const own = ownOrigin(req, policy);
   return own !== undefined && origin.toLowerCase() === own.toLowerCase();
 }

@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import pg from 'pg';
 import type { Principal } from '../identity/identity.types';
 import type { Logger } from '../logger';
+import type { SessionHub } from '../pipeline/session-events';
 import type { Store } from '../store/store.types';
 
 export const MAX_WORKBENCH_ROWS = 10_000;
@@ -19,7 +20,7 @@ export interface WorkbenchOwner {
 }
 
 export interface WorkbenchResult {
-  columns: { name: string }[];
+  columns: { name: string; masked?: boolean }[];
   rows: (string | null)[][];
   /** More rows came back than MAX_WORKBENCH_ROWS; the rest were dropped. */
   truncated: boolean;
@@ -28,7 +29,7 @@ export interface WorkbenchResult {
   error: { code: string; message: string } | null;
   /** The recorded gateway session the query ran in. */
   sessionId: string | null;
-  /** Masked cells; the masking layer's annotations are not mapped to result cells yet. */
+  /** Masked cells of the rows shown (from the session's mask annotations). */
   masks: { row: number; column: number; rule: string }[];
 }
 
@@ -51,7 +52,9 @@ export class Workbench {
   private readonly entries = new Map<string, Entry>();
   private readonly sweeper: NodeJS.Timeout;
 
-  constructor(private readonly opts: { address: { host: string; port: number }; store: Store; logger: Logger }) {
+  constructor(
+    private readonly opts: { address: { host: string; port: number }; store: Store; logger: Logger; hub?: SessionHub },
+  ) {
     this.sweeper = setInterval(() => this.sweep(), 60_000);
     this.sweeper.unref();
   }
@@ -63,7 +66,31 @@ export class Workbench {
     } catch (err) {
       return { ...empty(null), error: pgError(err) };
     }
-    return runQuery(conn.client, sql, conn.sessionId);
+    const masks: WorkbenchResult['masks'] = [];
+    const hub = this.opts.hub;
+    const sid = conn.sessionId;
+    // The session's mask annotations are emitted before the masked rows leave the gateway, so every one
+    // for this query has been seen when the query's result arrives.
+    const unwatch = hub && sid ? hub.watch(sid) : undefined;
+    const unsubscribe = hub?.subscribe((event) => {
+      if (event.type !== 'frame' || event.sessionId !== sid || event.frame.kind !== 'annotation') return;
+      const v = event.frame.value as { type?: string; row?: number; column?: number; rule?: string; summary?: boolean };
+      if (v.type === 'mask' && !v.summary && typeof v.row === 'number' && typeof v.column === 'number' && v.column >= 0)
+        masks.push({ row: v.row, column: v.column, rule: v.rule ?? 'masked' });
+    });
+    try {
+      const result = await runQuery(conn.client, sql, conn.sessionId);
+      const shown = result.error ? [] : masks.filter((m) => m.row < result.rows.length);
+      const maskedColumns = new Set(shown.map((m) => m.column));
+      return {
+        ...result,
+        columns: result.columns.map((c, i) => ({ ...c, masked: maskedColumns.has(i) })),
+        masks: shown,
+      };
+    } finally {
+      unsubscribe?.();
+      unwatch?.();
+    }
   }
 
   /** Closes the owner's connections (sign-out). */

@@ -16,7 +16,10 @@ export interface CommandToCheck {
 /** What the policy found in a command, kept with the decision in the recording, store and audit log. */
 export interface VerdictDetail {
   reason: string;
+  /** Each action found and its outcome, e.g. `delete public.orders → review (agents-default#2)`. */
   actions: string[];
+  /** What the command does, per statement (SQL), program (shell) or request (HTTP): kind and tables/paths. */
+  statements: Array<{ kind: string; tables: string[] }>;
 }
 
 export type Verdict =

@@ -14,6 +14,7 @@ export const httpInterpreter: CommandInterpreter = {
       unparsed: actions.length === 0,
       readOnly: methods.every((m) => SAFE_METHODS.has(m)),
       kinds: methods,
+      statements: actions.map((a) => ({ kind: a.method, tables: [a.path] })),
     };
   },
 };

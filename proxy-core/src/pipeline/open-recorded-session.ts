@@ -191,13 +191,17 @@ export function openRecordedSession(deps: PipelineDeps, input: OpenSessionInput)
       counters.commands++;
       if (entry.decision === 'deny' || entry.decision === 'denied' || entry.decision === 'expired') counters.denials++;
       if (entry.decision === 'review') counters.approvals++;
+      const actions = entry.detail?.actions ?? entry.actions;
       session.annotate({
         type: 'command',
         frame: entry.frame,
         text: entry.text,
         decision: entry.decision,
         rule: entry.rule,
-        ...(entry.actions === undefined ? {} : { actions: entry.actions }),
+        reason: entry.detail?.reason ?? null,
+        statements: entry.detail?.statements ?? [],
+        ...(entry.requestId ? { requestId: entry.requestId } : {}),
+        ...(actions === undefined ? {} : { actions }),
       });
       // Search needs each kind of command once per session, not every repetition of `SELECT … WHERE id = 42`;
       // every command stays in the recording, and every refused or held one is stored.
@@ -212,7 +216,7 @@ export function openRecordedSession(deps: PipelineDeps, input: OpenSessionInput)
         text: entry.text,
         decision: entry.decision,
         ...(entry.rule ? { rule: entry.rule } : {}),
-        ...(entry.actions === undefined ? {} : { actions: entry.actions }),
+        ...(actions === undefined ? {} : { actions }),
       });
       if (pending.length >= 256) flushCommands();
     },

@@ -16,6 +16,8 @@ export interface Interpretation {
   readOnly: boolean;
   /** Short names of what the command does, for the audit log (statement kinds, programs, methods). */
   kinds: string[];
+  /** Per statement (or program, request): its kind and the tables (paths) it touches. */
+  statements?: Array<{ kind: string; tables: string[] }>;
 }
 
 /** The protocol-specific half of the policy step (SQL, shell, HTTP). */
@@ -65,6 +67,7 @@ export function createPolicyGate(deps: PolicyGateDeps): CommandGate {
       const rule = decision.rule?.name ?? null;
       const detail: VerdictDetail = {
         reason: decision.reason,
+        statements: found.statements ?? found.kinds.map((kind) => ({ kind, tables: [] })),
         actions: decision.perAction.map(
           (a) => `${describeAction(a.action)} → ${a.outcome}${a.rule ? ` (${a.rule.name})` : ''}`,
         ),

@@ -1,5 +1,6 @@
 import type { Principal } from '../identity/identity.types';
 import type { CommandDecision, Protocol, Session } from '../store/store.types';
+import type { VerdictDetail } from './command-gate.types';
 
 /**
  * A session as every protocol sees it once identity and connection are settled: it records what the
@@ -24,6 +25,11 @@ export interface RecordedSession {
     text: string;
     decision: CommandDecision;
     rule: string | null;
+    /** What policy found (from the verdict). */
+    detail?: VerdictDetail;
+    /** The approval request of a held command. */
+    requestId?: string;
+    /** Protocol-specific facts kept with the command in the store (e.g. the HTTP action). */
     actions?: unknown;
   }): void;
   countMasked(n: number): void;

@@ -63,6 +63,7 @@ export function createSqlInterpreter(deps: {
         empty: resolved.statements.length === 0 && !resolved.unparsed,
         readOnly: !resolved.unparsed && resolved.statements.every((s) => READ_ONLY.has(s.kind)),
         kinds: resolved.statements.map((s) => s.kind),
+        statements: resolved.statements.map((s) => ({ kind: s.kind, tables: [...s.tables] })),
       };
     },
     ran(command) {

@@ -258,7 +258,15 @@ async function decide(x: Exchange, read: BodyRead): Promise<boolean> {
     deps.log.error('policy could not be evaluated', { err, session: entry.session.id });
     throw new HttpError(503, 'policy could not be evaluated, so the request was not sent (fail closed)');
   }
-  entry.session.command({ frame: record.requestFrame, text, decision: verdict.outcome, rule: verdict.rule, actions });
+  entry.session.command({
+    frame: record.requestFrame,
+    text,
+    decision: verdict.outcome,
+    rule: verdict.rule,
+    actions,
+    ...(verdict.detail ? { detail: verdict.detail } : {}),
+    ...(verdict.outcome === 'review' ? { requestId: verdict.requestId } : {}),
+  });
   record.decision = verdict.outcome;
   if (verdict.outcome === 'allow') return true;
   if (verdict.outcome === 'deny') throw new HttpError(403, verdict.message, { rule: verdict.rule });

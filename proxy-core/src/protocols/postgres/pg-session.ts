@@ -390,7 +390,7 @@ export class PgSession {
           text: command.text,
           decision: 'deny',
           rule: 'masking',
-          actions: { reason: maskDenial, actions: [] },
+          detail: { reason: maskDenial, actions: [], statements: [] },
         });
         this.refuse(frame.code, `Vigil ${maskDenial}`, toClient);
         continue;
@@ -406,7 +406,8 @@ export class PgSession {
         text: command.text,
         decision: verdict.outcome,
         rule: verdict.rule,
-        ...(verdict.detail ? { actions: verdict.detail } : {}),
+        ...(verdict.detail ? { detail: verdict.detail } : {}),
+        ...(verdict.outcome === 'review' ? { requestId: verdict.requestId } : {}),
       });
       if (verdict.outcome === 'allow') {
         if (frame.code === FrontendCode.Query) this.sequencer.forwardedSyncPoint();
