@@ -12,6 +12,17 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
+      {
+        test: {
+          name: 'e2e',
+          root: 'e2e',
+          include: ['**/*.e2e.ts'],
+          globalSetup: ['./global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
       { test: { name: 'renderer', root: 'renderer', include: ['src/**/*.test.ts'] } },
       { test: { name: 'recordings', root: 'recordings', include: ['src/**/*.test.ts', 'test/**/*.test.ts'] } },
       {
