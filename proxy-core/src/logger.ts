@@ -36,6 +36,7 @@ export function createLogger(opts: {
 export const silentLogger: Logger = createLogger({ level: 'silent', write: () => {} });
 
 function errorReplacer(_key: string, value: unknown): unknown {
-  if (value instanceof Error) return { name: value.name, message: value.message, code: (value as { code?: unknown }).code };
+  if (value instanceof Error)
+    return { name: value.name, message: value.message, code: (value as { code?: unknown }).code };
   return value;
 }

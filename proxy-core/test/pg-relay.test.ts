@@ -253,9 +253,15 @@ describe('PostgreSQL clients through the gateway, compared with the same work di
     const c = await h.client({ connection: 'shop-plain' });
     c.on('error', () => {});
     await c.query("SET application_name = 'to-be-terminated'");
-    await h.cluster.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'to-be-terminated'");
+    await h.cluster.query(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'to-be-terminated'",
+    );
     await expect(c.query('SELECT 1')).rejects.toThrow();
-    const ended = await eventually(() => h.gateway.store.listSessions({ connection: 'shop-plain', limit: 5 }).sessions.find((s) => s.status !== 'live' && /upstream/.test(s.endReason ?? '')));
+    const ended = await eventually(() =>
+      h.gateway.store
+        .listSessions({ connection: 'shop-plain', limit: 5 })
+        .sessions.find((s) => s.status !== 'live' && /upstream/.test(s.endReason ?? '')),
+    );
     expect(ended.endReason).toMatch(/upstream closed/);
   });
 

@@ -10,7 +10,6 @@ import {
   type MaskAnnotation,
   type MaskingCatalog,
   type MaskPlan,
-  maskFreeText,
   type RowDescriptionField,
   type RowMasker,
   type StatementLineage,
