@@ -48,11 +48,10 @@ describe('saveEvidencePacket', () => {
     expect(result).toEqual({ saved: false, error: 'The gateway refused: sign in required (HTTP 401)' });
   });
 
-  // The real packet builder is not in the gateway yet: its placeholder answers 501, which the user sees.
-  it('reports the placeholder answer of a gateway without packets', async () => {
-    const result = await saveEvidencePacket(deps(), ['s1']);
+  it("reports the gateway's refusal of an unknown session, and writes nothing", async () => {
+    const result = await saveEvidencePacket(deps(), ['no-such-session']);
     expect(result.saved).toBe(false);
-    expect(result.error).toMatch(/HTTP 501/);
+    expect(result.error).toMatch(/HTTP 40\d/);
     expect(readdirSync(out)).toEqual([]);
   });
 

@@ -19,6 +19,7 @@ import {
 import { evidenceRoutes, vigilVersion } from './evidence';
 import { createDevIssuer, type DevIssuer } from './identity/dev-issuer';
 import type { Principal } from './identity/identity.types';
+import { rolesForGroups } from './identity/principal';
 import { createTokenVerifier } from './identity/token-verifier';
 import type { Logger } from './logger';
 import { compileMasking, initMasking, type MaskingCatalog } from './masking';
@@ -36,6 +37,11 @@ import { type PgListener, startPgListener } from './protocols/postgres/pg-listen
 import { PgResultMasker } from './protocols/postgres/pg-result-masker';
 import { UpstreamCatalog } from './protocols/postgres/upstream-catalog';
 import type { UpstreamTarget } from './protocols/postgres/upstream-connector';
+import { detectorOutputMask } from './protocols/ssh/detector-output-mask';
+import { loadOrCreateHostKey } from './protocols/ssh/host-keys';
+import { shellInterpreter } from './protocols/ssh/shell-interpreter';
+import { toSshConnection } from './protocols/ssh/ssh-config';
+import { type SshListener, startSshListener } from './protocols/ssh/ssh-listener';
 import { sealInterruptedRecording } from './recording/recover';
 import { createSessionRecorder } from './recording/session-recorder';
 import { loadOrCreateSigningKey, type SigningKey } from './recording/signing-key';
@@ -52,6 +58,7 @@ export interface Gateway {
   devIssuer: DevIssuer | undefined;
   postgres: PgListener;
   http: HttpListener | undefined;
+  ssh: SshListener | undefined;
   api: ApiServer;
   close(): Promise<void>;
 }
@@ -225,6 +232,32 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       })
     : undefined;
 
+  const sshConnections = new Map(
+    config.connections.flatMap((c) => (c.type === 'ssh' ? [[c.name, toSshConnection(c, env)] as const] : [])),
+  );
+  const ssh = config.listen.ssh
+    ? await startSshListener({
+        host: hostOf(config.listen.ssh),
+        port: portOf(config.listen.ssh),
+        hostKeys: [loadOrCreateHostKey(dirs.keys, { logger })],
+        logger: logger.child({ part: 'ssh' }),
+        findConnection: (name) => sshConnections.get(name),
+        verifyToken: (token) => verifier.verify(token),
+        authorizedKeys: config.auth.publicKeys.map((k) => ({
+          key: k.key,
+          principal: { sub: k.sub, groups: k.groups, roles: rolesForGroups(k.groups, config.auth.roles) },
+        })),
+        authFailed: authFailedFor('ssh'),
+        audit: (event) => store.appendAudit(event),
+        openSession: (input) => openRecordedSession(pipeline, input),
+        gateFor: (session, connection) => gateWith(session, connection.policy, shellInterpreter),
+        maskOutput: (connection) => {
+          const m = maskings.get(connection.policy);
+          return m ? detectorOutputMask(m.detectors, m.style, maskingKey) : undefined;
+        },
+      })
+    : undefined;
+
   const api = await startApiServer({
     host: hostOf(config.listen.api),
     port: portOf(config.listen.api),
@@ -301,6 +334,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     devIssuer,
     postgres,
     http,
+    ssh,
     api,
     async close() {
       clearInterval(purgeTimer);
@@ -310,6 +344,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       await api.close();
       await postgres.close();
       await http?.close();
+      await ssh?.close();
       // Sessions end as their sockets close; give their seals a moment before the store goes.
       for (let i = 0; i < 50 && hub.liveCount > 0; i++) await new Promise((r) => setTimeout(r, 20));
       store.close();

@@ -1,9 +1,12 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ssh2 from 'ssh2';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { annotations, eventually, received, type SshHarness, startSshHarness } from './support/sshd';
+import { badTokens } from './support/bad-tokens';
+import { annotations, eventually, received, run, type SshHarness, startSshHarness } from './support/sshd';
 
 let h: SshHarness;
 let work: string;
@@ -128,6 +131,16 @@ describe('exec through the SSH gateway (OpenSSH client → gateway → sshd)', (
     expect(row.masked).toBe(2);
   });
 
+  it('passes binary output through unchanged while masking is on', async () => {
+    const file = join(work, 'random.bin');
+    // Binary, with no printable ASCII a detector could take for a secret (random text may hold an email).
+    const data = Buffer.from(randomBytes(300_000).map((b) => (b >= 0x20 && b < 0x7f ? b | 0x80 : b)));
+    writeFileSync(file, data);
+    const r = await h.ssh([...target(), `cat ${file}`]);
+    expect(r.code).toBe(0);
+    expect(r.stdoutBytes.equals(data)).toBe(true);
+  });
+
   it('refuses bad tokens and tokens without an agent role, and audits each', async () => {
     const failures = h.authFailures.length;
     const garbage = await h.ssh([...target(), 'true'], { token: 'not-a-jwt' });
@@ -135,9 +148,14 @@ describe('exec through the SSH gateway (OpenSSH client → gateway → sshd)', (
     expect(garbage.stderr).toMatch(/Permission denied/);
     const noRole = await h.ssh([...target(), 'true'], { token: await h.token('nobody') });
     expect(noRole.code).toBe(255);
+    const bad = await badTokens(h.idp.issuer, h.idp.audience, h.idp.signingKey());
+    for (const name of ['expired', 'tampered', 'wrongAudience'] as const) {
+      const r = await h.ssh([...target(), 'echo should-not-run'], { token: bad[name] });
+      expect(r).toMatchObject({ code: 255, stdout: '' });
+    }
     const codes = h.authFailures.slice(failures).map((f) => f.code);
     expect(codes).toContain('malformed');
-    expect(codes.some((c) => c === 'no_role')).toBe(true);
+    expect(codes).toEqual(expect.arrayContaining(['no_role', 'expired', 'bad_signature', 'bad_audience']));
     expect(h.authFailures.at(-1)).toMatchObject({ connection: 'target', user: 'target' });
   });
 
@@ -165,6 +183,33 @@ describe('exec through the SSH gateway (OpenSSH client → gateway → sshd)', (
     expect(r.stderr).toMatch(/upstream of connection "target-down" .* is unavailable/);
   });
 
+  it('refuses the session when it cannot be recorded (fail closed), before anything reaches the upstream', async () => {
+    const r = await h.ssh(['unrecordable@127.0.0.1', 'echo should-not-run']);
+    expect(r.code).toBe(255);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/Vigil cannot record this session right now, so it is refused \(fail closed\)/);
+  });
+
+  it('ends a running command when the session is terminated from the control plane', async () => {
+    const before = h.sessions.length;
+    let started = false;
+    const unsubscribe = h.hub.subscribe((e) => {
+      if (e.type === 'frame' && e.frame.kind === 'bytes' && Buffer.from(e.frame.data).toString().includes('started'))
+        started = true;
+    });
+    const pending = h.ssh([...target(), 'echo started; sleep 20']);
+    const session = await eventually(() => h.sessions[before]);
+    h.hub.watch(session.id);
+    await eventually(() => started);
+    unsubscribe();
+    h.hub.liveSession(session.id)?.terminate('alice');
+    const r = await pending;
+    expect(r.code).toBe(255);
+    expect(r.stderr).toMatch(/vigil: session terminated by alice/);
+    const { row } = await h.recording(session);
+    expect(row.endReason).toMatch(/terminated by alice/);
+  });
+
   it('refuses port forwarding, and records and audits the attempt', async () => {
     const before = h.sessions.length;
     const remote = await h.ssh(['-N', '-o', 'ExitOnForwardFailure=yes', '-R', '127.0.0.1:0:127.0.0.1:22', ...target()]);
@@ -184,6 +229,28 @@ describe('exec through the SSH gateway (OpenSSH client → gateway → sshd)', (
       .listAudit()
       .filter((e) => e.type === 'ssh.forwarding.refused' && e.sessionId === session.id);
     expect(audited.map((e) => (e.data as { what: string }).what)).toEqual(['tcpip-forward on 127.0.0.1:0']);
+  });
+  it('refuses agent forwarding', async () => {
+    const sock = join(work, 'agent.sock');
+    const agent = spawn('ssh-agent', ['-D', '-a', sock], { stdio: 'ignore' });
+    try {
+      await eventually(() => existsSync(sock));
+      const { args, env } = h.clientOptions({ key: true });
+      const before = h.sessions.length;
+      const r = await run('ssh', [...args, '-A', '-p', String(h.port), ...target(), 'echo "[$SSH_AUTH_SOCK]"'], {
+        ...env,
+        SSH_AUTH_SOCK: sock,
+      });
+      expect(r).toMatchObject({ code: 0, stdout: '[]\n' });
+      const session = h.sessions[before];
+      if (!session) throw new Error('no session');
+      const { frames } = await h.recording(session);
+      expect(annotations(frames).find((a) => a.type === 'forwarding.refused')).toMatchObject({
+        what: 'agent forwarding (auth-agent-req@openssh.com)',
+      });
+    } finally {
+      agent.kill('SIGTERM');
+    }
   });
 });
 

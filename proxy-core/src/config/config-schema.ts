@@ -109,6 +109,23 @@ export const authSchema = z
       .default({}),
     algorithms: z.array(z.string()).optional(),
     clockToleranceSec: z.number().int().min(0).max(300).default(30),
+    /** SSH public keys registered to principals (agents that cannot present a token over SSH). */
+    publicKeys: z
+      .array(
+        z
+          .object({
+            key: z
+              .string()
+              .regex(
+                /^(ssh-ed25519|ecdsa-sha2-nistp\d+|ssh-rsa) [A-Za-z0-9+/=]+( .*)?$/,
+                'expected an OpenSSH public key line',
+              ),
+            sub: z.string().min(1),
+            groups: z.array(z.string()).default([]),
+          })
+          .strict(),
+      )
+      .default([]),
     /** For the IDE's human sign-in (authorization code + PKCE). */
     clientId: z.string().optional(),
     clientSecretEnv: z.string().optional(),

@@ -188,6 +188,7 @@ export interface SshHarness {
   idp: TestIdp;
   listener: SshListener;
   temp: TempStore;
+  hub: SessionHub;
   port: number;
   dir: string;
   /** known_hosts line for the gateway. */
@@ -220,6 +221,7 @@ export interface SshRunOptions {
 export interface SshResult {
   code: number | null;
   stdout: string;
+  stdoutBytes: Buffer;
   stderr: string;
 }
 
@@ -245,11 +247,12 @@ export async function startSshHarness(): Promise<SshHarness> {
       onChunk: r.onChunk,
       onError: r.onError,
     });
+  const hub = new SessionHub();
   const pipeline = {
     store: temp.store,
     recordingsDir: join(dir, 'recordings'),
     createRecorder,
-    events: new SessionHub(),
+    events: hub,
     logger,
     keyFingerprint: signingKey.fingerprint,
   };
@@ -283,6 +286,7 @@ export async function startSshHarness(): Promise<SshHarness> {
       upstream: { ...upstream, port: deadPort, connectTimeoutMs: 2000 },
       policy: 'test',
     },
+    unrecordable: { name: 'unrecordable', upstream, policy: 'test' },
   };
   const authFailures: SshAuthFailure[] = [];
   const sessions: RecordedSession[] = [];
@@ -298,6 +302,7 @@ export async function startSshHarness(): Promise<SshHarness> {
     authFailed: (info) => authFailures.push(info),
     audit: (event) => temp.store.appendAudit(event),
     openSession: (input) => {
+      if (input.connection === 'unrecordable') throw new Error('disk full (simulated by the test harness)');
       const s = openRecordedSession(pipeline, input);
       sessions.push(s);
       return s;
@@ -349,6 +354,7 @@ export async function startSshHarness(): Promise<SshHarness> {
     idp,
     listener,
     temp,
+    hub,
     port,
     dir,
     knownHosts: knownHostsFile,
@@ -390,19 +396,23 @@ export async function startSshHarness(): Promise<SshHarness> {
   };
 }
 
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, input?: string): Promise<SshResult> {
+/** Runs a client program without blocking the event loop (the gateway under test runs in this process). */
+export function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, input?: string): Promise<SshResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
-    let stdout = '';
+    const out: Buffer[] = [];
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
+      out.push(d);
     });
     child.stderr.on('data', (d: Buffer) => {
       stderr += d.toString();
     });
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.on('close', (code) => {
+      const stdoutBytes = Buffer.concat(out);
+      resolve({ code, stdout: stdoutBytes.toString(), stdoutBytes, stderr });
+    });
     child.stdin.end(input ?? '');
   });
 }
