@@ -1,4 +1,5 @@
 import { CHUNK, FrameTag } from './format';
+import { JsonText } from './json-text';
 import type { Direction } from './recording.types';
 import { writeVarint } from './varint';
 
@@ -50,7 +51,7 @@ export class FrameEncoder {
   }
 
   annotation(tUs: number, value: unknown): void {
-    const json = textEncoder.encode(JSON.stringify(value) ?? 'null');
+    const json = textEncoder.encode(value instanceof JsonText ? value.text : (JSON.stringify(value) ?? 'null'));
     let p = this.begin(tUs, json.length + MAX_FRAME_OVERHEAD, FrameTag.annotation);
     p = writeVarint(this.buf, p, json.length);
     this.buf.set(json, p);

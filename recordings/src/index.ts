@@ -7,6 +7,7 @@ export * from './evidence';
 export { findValidPrefix, type ValidPrefix } from './find-valid-prefix';
 export { FORMAT_VERSION } from './format';
 export { nobleSha256, type Sha256, sha256Hex } from './hash';
+export { JsonText } from './json-text';
 export type {
   AnnotationFrame,
   ByteSource,

@@ -1,7 +1,9 @@
 import { join } from 'node:path';
+import { JsonText } from '@vigil/recordings';
 import type { Logger } from '../logger';
 import { newSortableId } from '../store/ids';
 import type { ChunkEntry, CommandDecision, Session, Store } from '../store/store.types';
+import type { VerdictDetail } from './command-gate.types';
 import type { OpenSessionInput, RecordedSession } from './recorded-session.types';
 import type { SessionEvents } from './session-events';
 
@@ -192,17 +194,25 @@ export function openRecordedSession(deps: PipelineDeps, input: OpenSessionInput)
       if (entry.decision === 'deny' || entry.decision === 'denied' || entry.decision === 'expired') counters.denials++;
       if (entry.decision === 'review') counters.approvals++;
       const actions = entry.detail?.actions ?? entry.actions;
-      session.annotate({
-        type: 'command',
-        frame: entry.frame,
-        text: entry.text,
-        decision: entry.decision,
-        rule: entry.rule,
-        reason: entry.detail?.reason ?? null,
-        statements: entry.detail?.statements ?? [],
-        ...(entry.requestId ? { requestId: entry.requestId } : {}),
-        ...(actions === undefined ? {} : { actions }),
-      });
+      if (entry.detail && !entry.requestId && entry.actions === undefined && !deps.events.isWatched(id)) {
+        // The hot path (one per statement): the same verdict detail recurs for every repetition of a
+        // command, so its JSON is built once and the annotation is assembled as text.
+        recorder.recordAnnotation(
+          new JsonText(commandJson(entry.frame, entry.text, entry.decision, entry.rule, entry.detail)),
+        );
+      } else {
+        session.annotate({
+          type: 'command',
+          frame: entry.frame,
+          text: entry.text,
+          decision: entry.decision,
+          rule: entry.rule,
+          reason: entry.detail?.reason ?? null,
+          statements: entry.detail?.statements ?? [],
+          ...(entry.requestId ? { requestId: entry.requestId } : {}),
+          ...(actions === undefined ? {} : { actions }),
+        });
+      }
       // Search needs each kind of command once per session, not every repetition of `SELECT … WHERE id = 42`;
       // every command stays in the recording, and every refused or held one is stored.
       if (entry.decision === 'allow') {
@@ -293,6 +303,24 @@ export function openRecordedSession(deps: PipelineDeps, input: OpenSessionInput)
     session,
   });
   return session;
+}
+
+const detailJson = new WeakMap<VerdictDetail, string>();
+
+/** The command annotation as JSON text, with the verdict detail's part serialized once per detail. */
+function commandJson(
+  frame: number,
+  text: string,
+  decision: string,
+  rule: string | null,
+  detail: VerdictDetail,
+): string {
+  let tail = detailJson.get(detail);
+  if (tail === undefined) {
+    tail = `,"reason":${JSON.stringify(detail.reason)},"statements":${JSON.stringify(detail.statements)},"actions":${JSON.stringify(detail.actions)}}`;
+    detailJson.set(detail, tail);
+  }
+  return `{"type":"command","frame":${frame},"text":${JSON.stringify(text)},"decision":${JSON.stringify(decision)},"rule":${JSON.stringify(rule)}${tail}`;
 }
 
 /** A command with its literals blanked: `SELECT * FROM t WHERE id = 42` and `… = 43` have one shape. */

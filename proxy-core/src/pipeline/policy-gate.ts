@@ -46,12 +46,20 @@ export interface PolicyGateDeps {
 export function createPolicyGate(deps: PolicyGateDeps): CommandGate {
   const pending = new Set<string>();
   const { session } = deps;
+  // Interpreters return the same actions array for the same command shape (classification is cached),
+  // and policy, principal and groups are fixed for the session: an allow is decided once per shape.
+  const allowed = new WeakMap<readonly Action[], Verdict>();
   return {
     check(command: CommandToCheck): Verdict {
       let found: Interpretation;
       let decision: Decision;
       try {
         found = deps.interpreter.interpret(command);
+        const known = session.stepMode ? undefined : allowed.get(found.actions);
+        if (known) {
+          deps.interpreter.ran?.(command);
+          return known;
+        }
         decision = decide(deps.policy, { principal: session.principal, stepMode: session.stepMode }, found.actions, {
           unparsed: found.unparsed,
           ...(found.empty ? { statements: [] } : {}),
@@ -74,9 +82,12 @@ export function createPolicyGate(deps: PolicyGateDeps): CommandGate {
       };
       if (decision.outcome !== 'allow' || !found.readOnly) audit(deps, command, found, decision, rule);
       switch (decision.outcome) {
-        case 'allow':
+        case 'allow': {
           deps.interpreter.ran?.(command);
-          return { outcome: 'allow', rule, detail };
+          const verdict: Verdict = { outcome: 'allow', rule, detail };
+          if (found.readOnly && !found.unparsed) allowed.set(found.actions, verdict);
+          return verdict;
+        }
         case 'deny':
           return {
             outcome: 'deny',
