@@ -63,7 +63,12 @@ async function exec(command: string): Promise<{ code: number | null; stdout: str
         let stderr = '';
         stream.on('data', (d: Buffer) => (stdout += d));
         stream.stderr.on('data', (d: Buffer) => (stderr += d));
-        stream.on('exit', (code: number | null) => {
+        let code: number | null = null;
+        stream.on('exit', (status: number | null) => {
+          code = status;
+        });
+        // 'close' comes after every byte of stdout and stderr, 'exit' may come before the last of them.
+        stream.on('close', () => {
           c.end();
           resolve({ code, stdout, stderr });
         });

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse, S
 import { createServer as createHttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
+import { listenOn } from '../net/listen';
 import { StoreError } from '../store/store-error';
 import type { ApiDeps, ApiServerOptions } from './api.types';
 import { approvalRoutes } from './approval-routes';
@@ -19,6 +20,7 @@ import { sameOrigin } from './request-origin';
 import { type ApiRoute, type RequestContext, Router } from './router';
 import { sessionRoutes } from './session-routes';
 import { staticFiles } from './static-files';
+import { TerminalSockets } from './terminal-sockets';
 import { Workbench } from './workbench';
 import { workbenchRoutes } from './workbench-routes';
 
@@ -56,6 +58,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   const workbench = new Workbench({ address: opts.postgresAddress, store: opts.store, logger: log, hub: opts.hub });
   const live = new LiveEvents({ hub: opts.hub, approvals: opts.approvals, store: opts.store, sessions, logger: log });
   const auth = new AuthRoutes(deps);
+  const terminals = new TerminalSockets(deps);
   const statics = staticFiles(opts.staticDir, deps.origin);
   sessions.onEnd((s) => workbench.closeOwner(s.id));
 
@@ -123,6 +126,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     // A client that vanishes mid-handshake: nothing to clean up but the socket itself.
     socket.on('error', () => socket.destroy());
     const url = new URL(req.url ?? '/', 'http://api.invalid');
+    if (url.pathname === terminals.path) return terminals.upgrade(req, socket, head);
     if (url.pathname !== LIVE_PATH) return refuseUpgrade(socket, new HttpError(404, 'no WebSocket here'));
     try {
       const who = await authenticate(req, deps);
@@ -143,16 +147,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     ? createHttpsServer({ cert: opts.tls.cert, key: opts.tls.key }, handler)
     : createServer(handler);
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => void onUpgrade(req, socket, head));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, opts.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const addr = server.address();
-  const address =
-    typeof addr === 'object' && addr ? { host: addr.address, port: addr.port } : { host: opts.host, port: opts.port };
+  const address = await listenOn(server, opts.host, opts.port);
   const host = address.host.includes(':') ? `[${address.host}]` : address.host;
 
   return {
@@ -163,6 +158,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     routes: () => router.list(),
     async close() {
       live.close();
+      terminals.close();
       workbench.close();
       cache.close();
       sessions.close();

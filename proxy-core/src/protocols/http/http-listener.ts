@@ -5,6 +5,7 @@
 import { createServer, Agent as HttpAgent, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { Socket } from 'node:net';
+import { listenOn } from '../../net/listen';
 import { ClientConnection } from './client-connection';
 import { credentialSecrets, withCredentialMasking } from './credential-masker';
 import { type ConnectionMasking, type ExchangeDeps, handleRequest } from './http-exchange';
@@ -84,16 +85,7 @@ export async function startHttpListener(opts: HttpListenerOptions): Promise<Http
   });
   server.on('error', (err) => log.error('http listener error', { err }));
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, opts.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const addr = server.address();
-  const address =
-    typeof addr === 'object' && addr ? { host: addr.address, port: addr.port } : { host: opts.host, port: opts.port };
+  const address = await listenOn(server, opts.host, opts.port);
   log.info('http listener started', address);
 
   return {

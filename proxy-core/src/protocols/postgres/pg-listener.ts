@@ -1,5 +1,6 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { Logger } from '../../logger';
+import { listenOn } from '../../net/listen';
 import type { CancelRegistry } from './cancel-registry';
 import { PgError, SqlState, serializeCancelRequest } from './codec';
 import { PgSession, type PgSessionDeps } from './pg-session';
@@ -42,16 +43,7 @@ export async function startPgListener(opts: {
     }
   });
   server.on('error', (err) => opts.logger.error('postgres listener error', { err }));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, opts.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const addr = server.address();
-  const address =
-    typeof addr === 'object' && addr ? { host: addr.address, port: addr.port } : { host: opts.host, port: opts.port };
+  const address = await listenOn(server, opts.host, opts.port);
   return {
     server,
     address,

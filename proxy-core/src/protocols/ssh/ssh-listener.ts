@@ -1,4 +1,5 @@
 import ssh2, { type Connection } from 'ssh2';
+import { listenOn } from '../../net/listen';
 import { ClientConnection } from './client-connection';
 import type { SshListenerOptions } from './ssh.types';
 import { compileAuthorizedKeys } from './ssh-auth';
@@ -32,16 +33,7 @@ export async function startSshListener(opts: SshListenerOptions): Promise<SshLis
     }
   });
   server.on('error', (err: Error) => opts.logger.error('ssh listener error', { err }));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, opts.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const addr = server.address();
-  const address =
-    typeof addr === 'object' && addr ? { host: addr.address, port: addr.port } : { host: opts.host, port: opts.port };
+  const address = await listenOn(server, opts.host, opts.port);
   return {
     address,
     close: () =>
