@@ -26,7 +26,12 @@ if (!existsSync(built) || statSync(built).mtimeMs < sources) {
   const res = spawnSync(
     process.execPath,
     [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'],
-    { cwd: root, stdio: 'inherit' },
+    {
+      cwd: root,
+      stdio: 'inherit',
+      // A production build even when called from a test runner (vitest sets NODE_ENV=test).
+      env: { ...process.env, NODE_ENV: 'production' },
+    },
   );
   if (res.status !== 0) process.exit(res.status ?? 1);
 }

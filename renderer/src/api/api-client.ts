@@ -1,3 +1,4 @@
+import { normalizeFrames } from './annotations';
 import type {
   Approval,
   AuditPage,
@@ -56,6 +57,25 @@ export interface Download {
   filename: string;
 }
 
+export interface DownloadOptions {
+  /** Bytes received so far (the packet is streamed: there is no Content-Length to compare with). */
+  onProgress?: (received: number) => void;
+  signal?: AbortSignal;
+}
+
+/** A download that started but did not finish (the server cut it, or the network went away). */
+export class DownloadError extends Error {
+  override readonly name = 'DownloadError';
+  constructor(
+    readonly received: number,
+    cause: unknown,
+  ) {
+    super(`the download stopped after ${received} bytes: ${cause instanceof Error ? cause.message : String(cause)}`, {
+      cause,
+    });
+  }
+}
+
 type Params = Record<string, string | number | null | undefined>;
 
 function queryString(params: Params): string {
@@ -84,6 +104,28 @@ function filenameFrom(response: Response, fallback: string): string {
   const disposition = response.headers.get('content-disposition') ?? '';
   const match = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition);
   return match?.[1] ? decodeURIComponent(match[1]) : fallback;
+}
+
+/** The body as a Blob, counting bytes as they arrive. */
+async function readBody(response: Response, type: string, onProgress?: (received: number) => void): Promise<Blob> {
+  if (!response.body) return response.blob();
+  const reader = response.body.getReader();
+  const parts: Uint8Array<ArrayBuffer>[] = [];
+  let received = 0;
+  onProgress?.(0);
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      parts.push(value);
+      received += value.length;
+      onProgress?.(received);
+    }
+  } catch (error) {
+    if (error instanceof DOMException && error.name === 'AbortError') throw error;
+    throw new DownloadError(received, error);
+  }
+  return new Blob(parts, { type });
 }
 
 /** The typed control API client: cookie session, CSRF header on every POST. */
@@ -138,14 +180,15 @@ export class ApiClient {
   }
 
   /** A window of frames. `kind: 'annotation'` asks for annotation frames only (for the timeline markers). */
-  getFrames(
+  async getFrames(
     id: string,
     from: number,
     limit: number,
     options: { kind?: 'annotation'; signal?: AbortSignal } = {},
   ): Promise<FramesPage> {
     const path = `/api/sessions/${encodeURIComponent(id)}/frames${queryString({ from, limit, kind: options.kind })}`;
-    return this.#json('GET', path, undefined, options.signal);
+    const page = await this.#json<FramesPage>('GET', path, undefined, options.signal);
+    return { ...page, frames: normalizeFrames(page.frames ?? []) };
   }
 
   terminate(id: string): Promise<void> {
@@ -190,10 +233,15 @@ export class ApiClient {
     return this.#json('GET', '/api/keys', undefined, signal);
   }
 
-  /** Builds a signed evidence packet (zip) for the sessions. */
-  async exportEvidence(sessionIds: string[]): Promise<Download> {
-    const response = await this.#request('POST', '/api/evidence', { sessions: sessionIds });
+  /**
+   * Builds a signed evidence packet (zip) for the sessions. The server checks the sessions before it starts
+   * (those errors are ApiErrors with its message) and then streams the zip; a stream cut midway is a
+   * DownloadError (the partial zip is dropped: it would not verify).
+   */
+  async exportEvidence(sessionIds: string[], options: DownloadOptions = {}): Promise<Download> {
+    const response = await this.#request('POST', '/api/evidence', { sessions: sessionIds }, options.signal);
     const fallback = sessionIds.length === 1 ? `vigil-evidence-${sessionIds[0]}.zip` : 'vigil-evidence.zip';
-    return { blob: await response.blob(), filename: filenameFrom(response, fallback) };
+    const type = response.headers.get('content-type') ?? 'application/zip';
+    return { blob: await readBody(response, type, options.onProgress), filename: filenameFrom(response, fallback) };
   }
 }

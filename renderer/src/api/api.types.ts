@@ -76,6 +76,8 @@ export interface CommandAnnotation {
   rule: string | null;
   reason: string;
   requestId?: string;
+  /** What the rule asked for besides its decision (notify, mask, …); absent in older recordings. */
+  actions?: string[];
 }
 
 /** Which cell of which DataRow was masked; the recorded bytes are already masked. */
@@ -135,6 +137,13 @@ export interface BytesFrame {
   /** The first 4 KiB of the frame's bytes, hex-encoded. */
   hex: string;
   messages?: PgMessage[];
+  /** More messages than the decoder lists: the rest are only in the bytes. */
+  messagesTruncated?: true;
+  /**
+   * All of the frame's bytes, when the source has them at hand (a recording opened in the browser from an
+   * evidence packet); the API sends `hex` only.
+   */
+  data?: Uint8Array;
 }
 
 export interface AnnotationFrame {

@@ -63,6 +63,20 @@ describe('parseLiveMessage', () => {
     expect(parseLiveMessage('not json')).toBeNull();
     expect(parseLiveMessage(42)).toBeNull();
   });
+
+  it('normalizes the annotations of live frames', () => {
+    const message = parseLiveMessage(
+      JSON.stringify({
+        type: 'frames',
+        sessionId: 's',
+        frames: [{ n: 4, tUs: 1, kind: 'annotation', value: { type: 'command', frame: 3, text: 'select 1' } }],
+      }),
+    );
+    expect(message).toMatchObject({
+      type: 'frames',
+      frames: [{ n: 4, value: { type: 'command', frame: 3, statements: [], actions: [], decision: 'review' } }],
+    });
+  });
 });
 
 describe('liveUrl', () => {

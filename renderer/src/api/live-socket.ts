@@ -1,4 +1,5 @@
-import type { LiveCommand, LiveMessage } from './api.types';
+import { normalizeFrames } from './annotations';
+import type { Frame, LiveCommand, LiveMessage } from './api.types';
 
 export type LiveStatus = 'connecting' | 'open' | 'closed';
 
@@ -43,8 +44,11 @@ const MESSAGE_TYPES = new Set([
 export function parseLiveMessage(data: unknown): LiveMessage | null {
   if (typeof data !== 'string') return null;
   try {
-    const message = JSON.parse(data) as { type?: unknown };
-    return typeof message.type === 'string' && MESSAGE_TYPES.has(message.type) ? (message as LiveMessage) : null;
+    const message = JSON.parse(data) as { type?: unknown; frames?: unknown };
+    if (typeof message.type !== 'string' || !MESSAGE_TYPES.has(message.type)) return null;
+    if (message.type !== 'frames') return message as LiveMessage;
+    const frames = Array.isArray(message.frames) ? normalizeFrames(message.frames as Frame[]) : [];
+    return { ...message, frames } as LiveMessage;
   } catch {
     return null;
   }

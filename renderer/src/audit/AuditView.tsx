@@ -1,23 +1,15 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { AuditEvent, AuditPage, KeyInfo } from '../api/api.types';
 import { formatCount, formatDateTime, shortHash } from '../lib/format';
 import { useApp } from '../shell/AppContext';
 import { type AuditFilters, routeHref, sessionHref } from '../shell/routes';
 import { navigate } from '../shell/use-route';
+import { typeOptions } from './audit-types';
 import './audit.css';
 
 const ROW_HEIGHT = 28;
 const LIMITS = ['200', '1000', '5000'];
-const KNOWN_TYPES = [
-  'session.started',
-  'session.ended',
-  'command',
-  'approval.requested',
-  'approval.decided',
-  'evidence.exported',
-  'auth.login',
-];
 
 const toIso = (local: string) =>
   local && !Number.isNaN(Date.parse(local)) ? new Date(local).toISOString() : undefined;
@@ -30,6 +22,7 @@ export function AuditView({ filters }: { filters: AuditFilters }) {
   const [error, setError] = useState<string | null>(null);
   const [type, setType] = useState(filters.type);
   const limit = filters.limit || LIMITS[0] || '200';
+  const types = useMemo(() => typeOptions(page?.events ?? []), [page]);
 
   useEffect(() => setType(filters.type), [filters.type]);
 
@@ -92,7 +85,7 @@ export function AuditView({ filters }: { filters: AuditFilters }) {
           onBlur={() => type !== filters.type && update({ type })}
         />
         <datalist id="audit-types">
-          {KNOWN_TYPES.map((t) => (
+          {types.map((t) => (
             <option key={t} value={t} />
           ))}
         </datalist>

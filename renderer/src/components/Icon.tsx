@@ -18,6 +18,7 @@ const PATHS = {
   step: 'M5 12h4l3-6 3 12 3-6h1',
   inspect: 'M11 4a7 7 0 1 0 0 14 7 7 0 1 0 0-14M20 20l-4-4',
   keyboard: 'M3 7h18v10H3zM7 11h.01M11 11h.01M15 11h.01M8 14h8',
+  packet: 'M4 7l8-4 8 4v10l-8 4-8-4zM4 7l8 4 8-4M12 11v10M9 14l2 2 4-4',
 } as const;
 
 export type IconName = keyof typeof PATHS;

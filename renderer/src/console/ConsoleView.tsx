@@ -1,5 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { type ReactNode, useEffect, useMemo, useRef } from 'react';
+import { ErrorBoundary } from '../components/ErrorBoundary';
 import { formatCount, formatTimecode } from '../lib/format';
 import type { FrameStore } from '../replay/frame-store';
 import { PAGE_SIZE } from '../replay/frame-window-cache';
@@ -74,7 +75,10 @@ export function ConsoleView({ store, version, cursor, onInspect, footer }: Conso
               style={{ transform: `translateY(${row.start}px)` }}
             >
               {item ? (
-                <ConsoleEntry item={item} current={item.id === currentId} onInspect={onInspect} />
+                // One entry that cannot render (an odd annotation) says so in place; the rest of the console stays.
+                <ErrorBoundary what={`The entry at frame #${formatCount(item.frame)}`} resetKey={item}>
+                  <ConsoleEntry item={item} current={item.id === currentId} onInspect={onInspect} />
+                </ErrorBoundary>
               ) : (
                 <div className="console-footer">
                   {!complete && <div className="muted loading-line">Loading frames…</div>}

@@ -22,6 +22,10 @@ interface StatementBlockProps {
 /** One statement of the console: its SQL (Monaco), the policy decision and rule, and what came back. */
 export const StatementBlock = memo(function StatementBlock({ statement, current, onInspect }: StatementBlockProps) {
   const { command, approval } = statement;
+  // Annotations are normalized where frames enter the IDE; these guards keep one odd recording from
+  // taking the console down all the same.
+  const kinds = Array.isArray(command?.statements) ? command.statements : [];
+  const actions = Array.isArray(command?.actions) ? command.actions : [];
   return (
     <article
       className={`statement status-${statement.status}${current ? ' current' : ''}`}
@@ -44,11 +48,16 @@ export const StatementBlock = memo(function StatementBlock({ statement, current,
         ) : (
           <span className="badge muted">no decision yet</span>
         )}
-        {command?.statements.length ? (
+        {kinds.length > 0 && (
           <span className="muted kinds">
-            {command.statements.map((s) => `${s.kind}${s.tables.length ? ` ${s.tables.join(', ')}` : ''}`).join(' · ')}
+            {kinds.map((s) => `${s.kind}${s.tables?.length ? ` ${s.tables.join(', ')}` : ''}`).join(' · ')}
           </span>
-        ) : null}
+        )}
+        {actions.length > 0 && (
+          <span className="muted actions" title="What the rule asked for besides its decision">
+            actions: {actions.join(', ')}
+          </span>
+        )}
         <span className="spacer" />
         {approval?.decision && (
           <span className={`badge ${isApproved(approval.decision) ? 'decision-allow' : 'decision-deny'}`}>

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { normalizeFrames } from '../api/annotations';
 import type { Annotation, Frame, PgMessage } from '../api/api.types';
 import { buildConsole, type ConsoleStatement } from './console-model';
 
@@ -204,5 +205,38 @@ describe('buildConsole', () => {
       ),
     ]);
     expect(statement).toMatchObject({ notices: ['table "t" does not exist, skipping'], tags: ['DROP TABLE'] });
+  });
+
+  it('builds from command annotations with missing or extra fields (normalized on the way in)', () => {
+    const raw = [
+      client(0, query('select 1')),
+      note(1, { type: 'command', frame: 0, text: 'select 1' } as unknown as Annotation),
+      client(2, query('select 2')),
+      note(3, {
+        type: 'command',
+        frame: 2,
+        text: 'select 2',
+        decision: 'denied',
+        rule: 'no-reads',
+        reason: null,
+        statements: [{ kind: 'select' }],
+        actions: ['notify', 7],
+        requestId: 'apr_9',
+        future: { nested: true },
+      } as unknown as Annotation),
+      note(4, { type: 'mask', frame: 0 } as unknown as Annotation),
+      note(5, 'garbage' as unknown as Annotation),
+    ];
+    const items = statements(normalizeFrames(raw));
+    expect(items.map((s) => [s.sql, s.command?.decision, s.status])).toEqual([
+      ['select 1', 'review', 'held'],
+      ['select 2', 'deny', 'denied'],
+    ]);
+    expect(items[1]?.command).toMatchObject({
+      statements: [{ kind: 'select', tables: [] }],
+      actions: ['notify'],
+      reason: '',
+      future: { nested: true },
+    });
   });
 });

@@ -199,7 +199,7 @@ class ConsoleBuilder {
 
   #newStatement(frame: BytesFrame, i: number, sql: string, used: Set<CommandAnnotation>): ConsoleStatement {
     const candidates = (this.index.commands.get(frame.n) ?? []).filter((c) => !used.has(c));
-    const command = candidates.find((c) => c.text.trim() === sql.trim()) ?? candidates[0] ?? null;
+    const command = candidates.find((c) => String(c.text ?? '').trim() === sql.trim()) ?? candidates[0] ?? null;
     if (command) used.add(command);
     const requestId = command?.requestId;
     const statement: ConsoleStatement = {

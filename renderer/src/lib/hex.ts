@@ -8,6 +8,15 @@ export function hexToBytes(hex: string): Uint8Array {
   return bytes;
 }
 
+const HEX_DIGITS = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
+/** Lowercase hex of bytes ("48656c6c6f"). */
+export function bytesToHex(bytes: Uint8Array): string {
+  let out = '';
+  for (const byte of bytes) out += HEX_DIGITS[byte];
+  return out;
+}
+
 export interface HexRow {
   offset: number;
   bytes: number[];

@@ -1,16 +1,16 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef } from 'react';
 import { formatCount } from '../lib/format';
-import { sessionHref } from '../shell/routes';
 import type { MarkerCoverage } from './marker-loader';
 import type { Marker } from './timeline-markers';
 
 interface CommandOutlineProps {
-  sessionId: string;
   markers: readonly Marker[];
   markerVersion: number;
   coverage: MarkerCoverage | 'loading';
   cursor: number;
+  /** The deep link of a frame (each entry is one). */
+  frameHref: (frame: number) => string;
   onSeek: (frame: number) => void;
 }
 
@@ -18,7 +18,7 @@ const ROW_HEIGHT = 26;
 const ICON: Record<string, string> = { command: '▸', denial: '✕', approval: '✓', note: '✎' };
 
 /** The session's outline: commands, denials, approvals and notes, in order; click to jump. */
-export function CommandOutline({ sessionId, markers, markerVersion, coverage, cursor, onSeek }: CommandOutlineProps) {
+export function CommandOutline({ markers, markerVersion, coverage, cursor, frameHref, onSeek }: CommandOutlineProps) {
   const entries = useMemo(() => {
     void markerVersion;
     return markers.filter((m) => m.kind !== 'mask');
@@ -54,7 +54,7 @@ export function CommandOutline({ sessionId, markers, markerVersion, coverage, cu
               // A link (each entry is a deep link to its frame); a plain click seeks in place.
               <a
                 key={marker.n}
-                href={sessionHref(sessionId, marker.target)}
+                href={frameHref(marker.target)}
                 className={`outline-item kind-${marker.kind}${item.index === current ? ' current' : ''}`}
                 aria-current={item.index === current ? 'location' : undefined}
                 style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}

@@ -1,31 +1,13 @@
-import { useState } from 'react';
+import type { ReactNode } from 'react';
 import type { Session } from '../api/api.types';
-import { Icon } from '../components/Icon';
 import { StatusBadge } from '../components/StatusBadge';
 import { elapsedMs, formatBytes, formatCount, formatDateTime, formatDuration, shortHash } from '../lib/format';
-import { saveDownload } from '../lib/save-download';
-import { useApp } from '../shell/AppContext';
 import { useNow } from '../shell/use-now';
-import { LiveControls } from './LiveControls';
 
-/** Who, where, when and how much — plus the session's actions. */
-export function SessionHeader({ session, onChanged }: { session: Session; onChanged: () => void }) {
-  const { api, toast } = useApp();
+/** Who, where, when and how much — plus the session's actions (which depend on where it was opened from). */
+export function SessionHeader({ session, actions }: { session: Session; actions?: ReactNode }) {
   const live = session.status === 'live';
   const now = useNow(1000, live);
-  const [exporting, setExporting] = useState(false);
-
-  const exportEvidence = async () => {
-    setExporting(true);
-    try {
-      saveDownload(await api.exportEvidence([session.id]));
-      toast('Evidence packet downloaded', 'success');
-    } catch (e) {
-      toast(`Export failed: ${e instanceof Error ? e.message : String(e)}`, 'error');
-    } finally {
-      setExporting(false);
-    }
-  };
 
   return (
     <header className="session-header">
@@ -36,10 +18,7 @@ export function SessionHeader({ session, onChanged }: { session: Session; onChan
         </h1>
         <span className={`proto proto-${session.protocol}`}>{session.protocol}</span>
         <span className="spacer" />
-        {live && <LiveControls session={session} onChanged={onChanged} />}
-        <button type="button" className="button" disabled={exporting} onClick={exportEvidence}>
-          <Icon name="download" size={14} /> Export evidence
-        </button>
+        {actions}
       </div>
       <dl className="session-facts">
         <div>

@@ -71,4 +71,65 @@ describe('FrameStore', () => {
     store.appendLive([frame(3), frame(4)]);
     expect(store.total).toBe(5);
   });
+
+  it('keeps live frames that arrive while the first page is loading', async () => {
+    // The server answers with the 3 frames it had; frames 3..5 arrive over the socket meanwhile.
+    let answer: (page: FramesPage) => void = () => {};
+    const calls: number[] = [];
+    const fetchFrames = (from: number) => {
+      calls.push(from);
+      return new Promise<FramesPage>((resolve) => {
+        answer = resolve;
+      });
+    };
+    const store = new FrameStore(fetchFrames, 3, new FrameWindowCache(500, 10));
+    store.ensure(0, 2);
+    store.appendLive([frame(3), frame(4), frame(5)]);
+    answer({ total: 3, from: 0, next: null, frames: [frame(0), frame(1), frame(2)] });
+    for (let i = 0; i < 3; i += 1) await settle();
+    expect(store.total).toBe(6);
+    expect(store.ensure(0, 5)).toBe(true);
+    expect(store.cache.range(0, 5).map((f) => f.n)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(calls).toEqual([0]);
+    expect(store.loading).toBe(false);
+  });
+
+  it('fetches a page again when live frames left a gap in it (the session may then go quiet)', async () => {
+    // Frames 3 and 4 were written after the server answered and before the live watch started.
+    let recorded = 3;
+    const calls: number[] = [];
+    const pending: (() => void)[] = [];
+    const fetchFrames = (from: number, limit: number) => {
+      calls.push(from);
+      const total = recorded;
+      return new Promise<FramesPage>((resolve) => {
+        pending.push(() => {
+          const count = Math.max(0, Math.min(limit, total - from));
+          resolve({ total, from, next: null, frames: Array.from({ length: count }, (_, i) => frame(from + i)) });
+        });
+      });
+    };
+    const store = new FrameStore(fetchFrames, 3, new FrameWindowCache(500, 10));
+    store.ensure(0, 2);
+    recorded = 7;
+    store.appendLive([frame(5), frame(6)]);
+    pending.shift()?.();
+    for (let i = 0; i < 3; i += 1) await settle();
+    // The gap at 3..4: the store asks again on its own (nothing else would: the view already asked once).
+    expect(calls).toEqual([0, 0]);
+    expect(store.loading).toBe(true);
+    pending.shift()?.();
+    for (let i = 0; i < 3; i += 1) await settle();
+    expect(store.cache.range(0, 6).map((f) => f.n)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(store.loading).toBe(false);
+  });
+
+  it('stops refetching a page the server cannot complete', async () => {
+    const { calls, fetchFrames } = server(3);
+    const store = new FrameStore(fetchFrames, 10, new FrameWindowCache(500, 10));
+    store.ensure(0, 9);
+    for (let i = 0; i < 20; i += 1) await settle();
+    expect(calls.length).toBe(4); // the load and three more
+    expect(store.loading).toBe(false);
+  });
 });

@@ -6,6 +6,8 @@ export type FetchFrames = (from: number, limit: number, signal: AbortSignal) => 
 const MAX_IN_FLIGHT = 3;
 /** A server may answer a window with fewer frames than asked; follow `next` this many times per page. */
 const MAX_CONTINUATIONS = 8;
+/** A page still short of the known total after a load is fetched again, this many times in a row at most. */
+const MAX_REFETCHES = 3;
 
 /**
  * Loads frame pages on demand into a FrameWindowCache and tells subscribers when frames arrive (a version counter
@@ -18,6 +20,9 @@ export class FrameStore {
   readonly #listeners = new Set<() => void>();
   readonly #inFlight = new Set<number>();
   readonly #queue: number[] = [];
+  /** Live frames that arrived for a page while it was loading: merged when the page lands. */
+  readonly #heldLive = new Map<number, Frame[]>();
+  readonly #refetches = new Map<number, number>();
   #abort = new AbortController();
   #focus = 0;
   #version = 0;
@@ -65,9 +70,19 @@ export class FrameStore {
     return false;
   }
 
-  /** Frames that arrived over the live socket. */
+  /**
+   * Frames that arrived over the live socket. Those for a page that is loading are held and merged when it
+   * lands: the page's answer may predate them, and the cache takes live frames only where they extend a page.
+   */
   appendLive(frames: readonly Frame[]): void {
     if (frames.length === 0) return;
+    for (const frame of frames) {
+      const index = this.cache.pageOf(frame.n);
+      if (!this.#inFlight.has(index) && !this.#queue.includes(index)) continue;
+      const held = this.#heldLive.get(index);
+      if (held) held.push(frame);
+      else this.#heldLive.set(index, [frame]);
+    }
     this.cache.append(frames);
     const lastFrame = frames[frames.length - 1];
     if (lastFrame) this.#total = Math.max(this.#total, lastFrame.n + 1);
@@ -80,6 +95,8 @@ export class FrameStore {
     this.#abort = new AbortController();
     this.#inFlight.clear();
     this.#queue.length = 0;
+    this.#heldLive.clear();
+    this.#refetches.clear();
   }
 
   #pump(): void {
@@ -92,6 +109,9 @@ export class FrameStore {
       this.#inFlight.add(index);
       const signal = this.#abort.signal;
       this.#loadPage(index, signal)
+        .then(() => {
+          if (!signal.aborted) this.#landed(index);
+        })
         .catch((error: unknown) => {
           if (signal.aborted) return;
           this.error = error instanceof Error ? error : new Error(String(error));
@@ -103,6 +123,29 @@ export class FrameStore {
           this.#pump();
         });
     }
+  }
+
+  /**
+   * After a page loaded: merge the live frames held for it, and fetch it again when it is still short of the
+   * total (frames written between the server's answer and the live watch reach neither), so a live session
+   * that goes quiet, e.g. on a held statement, does not wait on "Loading frames…" forever.
+   */
+  #landed(index: number): void {
+    const held = this.#heldLive.get(index);
+    this.#heldLive.delete(index);
+    if (held) {
+      this.cache.append(held);
+      this.#changed();
+    }
+    const start = index * this.cache.pageSize;
+    const short = this.cache.missingPages(start, start + this.cache.pageSize - 1, this.#total).length > 0;
+    const refetches = this.#refetches.get(index) ?? 0;
+    if (!short || refetches >= MAX_REFETCHES) {
+      this.#refetches.delete(index);
+      return;
+    }
+    this.#refetches.set(index, refetches + 1);
+    if (!this.#queue.includes(index)) this.#queue.push(index);
   }
 
   async #loadPage(index: number, signal: AbortSignal): Promise<void> {

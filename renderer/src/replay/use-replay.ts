@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useMemo, useReducer, useState, useSyncExternalStore } from 'react';
 import type { Session } from '../api/api.types';
-import { useApp } from '../shell/AppContext';
-import { sessionHref } from '../shell/routes';
+import type { LiveSocket } from '../api/live-socket';
 import { replaceHash } from '../shell/use-route';
+import type { FrameSource } from './frame-source';
 import { FrameStore } from './frame-store';
 import { PAGE_SIZE } from './frame-window-cache';
 import { loadMarkers, type MarkerCoverage } from './marker-loader';
@@ -32,15 +32,24 @@ export interface Replay {
   seekByTime: (deltaUs: number) => void;
 }
 
+export interface ReplayOptions {
+  sessionId: string;
+  session: Session | null;
+  initialFrame: number | null;
+  /** Where frames come from (the gateway, or a packet's recording); fixed for the life of the replay. */
+  source: FrameSource;
+  /** The gateway's live socket, followed while the session runs; null for a recording opened in the browser. */
+  live: LiveSocket | null;
+  /** The address of frame n of this replay (null: the live end). */
+  frameHref: (frame: number | null) => string;
+}
+
 /**
  * The replay driver: owns the frame window, the replay machine and its clock. Works the same for a finished
- * recording and for a live session (watched over the live socket).
+ * recording, a live session (watched over the live socket) and a recording from an evidence packet.
  */
-export function useReplay(sessionId: string, session: Session | null, initialFrame: number | null): Replay {
-  const { api, live } = useApp();
-  const [store] = useState(
-    () => new FrameStore((from, limit, signal) => api.getFrames(sessionId, from, limit, { signal })),
-  );
+export function useReplay({ sessionId, session, initialFrame, source, live, frameHref }: ReplayOptions): Replay {
+  const [store] = useState(() => new FrameStore((from, limit, signal) => source.frames(from, limit, { signal })));
   const version = useSyncExternalStore(store.subscribe, store.getVersion);
   const [ctx, dispatch] = useReducer(transition, undefined, initialReplayContext);
   const markers = useMemo(() => new MarkerIndex(), []);
@@ -71,7 +80,7 @@ export function useReplay(sessionId: string, session: Session | null, initialFra
 
   // A live session's frames arrive over the socket while it is watched.
   useEffect(() => {
-    if (!sessionLive) return;
+    if (!sessionLive || !live) return;
     const unwatch = live.watch(sessionId);
     const off = live.onMessage((message) => {
       if (message.type !== 'frames' || message.sessionId !== sessionId) return;
@@ -89,7 +98,7 @@ export function useReplay(sessionId: string, session: Session | null, initialFra
     if (!loaded) return;
     const controller = new AbortController();
     loadMarkers(
-      (from, limit, signal) => api.getFrames(sessionId, from, limit, { kind: 'annotation', signal }),
+      (from, limit, signal) => source.frames(from, limit, { kind: 'annotation', signal }),
       markers,
       bumpMarkers,
       controller.signal,
@@ -99,7 +108,7 @@ export function useReplay(sessionId: string, session: Session | null, initialFra
         if (!controller.signal.aborted) setMarkerCoverage('partial');
       });
     return () => controller.abort();
-  }, [loaded, api, sessionId, markers]);
+  }, [loaded, source, markers]);
 
   // Without a complete marker list, every page the replay loads contributes its markers.
   useEffect(() => {
@@ -140,8 +149,8 @@ export function useReplay(sessionId: string, session: Session | null, initialFra
   // The address always links to what is on screen (not rewritten on every tick while playing).
   useEffect(() => {
     if (ctx.state === STATE.Loading || isRunning(ctx.state)) return;
-    replaceHash(sessionHref(sessionId, ctx.state === STATE.Following ? null : Math.max(0, ctx.cursor)));
-  }, [sessionId, ctx.state, ctx.cursor]);
+    replaceHash(frameHref(ctx.state === STATE.Following ? null : Math.max(0, ctx.cursor)));
+  }, [frameHref, ctx.state, ctx.cursor]);
 
   const seekByTime = useCallback(
     (deltaUs: number) => dispatch({ type: 'SEEK', frame: frameAtOffset(store.timeOf, ctx.cursor, ctx.total, deltaUs) }),

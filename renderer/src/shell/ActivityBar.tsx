@@ -14,15 +14,27 @@ const ITEMS: Item[] = [
   { href: '#/approvals', label: 'Approvals', icon: 'approvals', views: ['approvals'] },
   { href: '#/workbench', label: 'Workbench', icon: 'workbench', views: ['workbench'] },
   { href: '#/audit', label: 'Audit log', icon: 'audit', views: ['audit'] },
+  { href: '#/packet', label: 'Evidence packet', icon: 'packet', views: ['packet', 'packet-session'] },
 ];
 
-export function ActivityBar({ view, pendingCount }: { view: View; pendingCount: number }) {
+/** Without the gateway (not signed in) only the views that need no server. */
+const OFFLINE_ITEMS = ITEMS.filter((item) => item.icon === 'packet');
+
+export function ActivityBar({
+  view,
+  pendingCount,
+  offline = false,
+}: {
+  view: View;
+  pendingCount: number;
+  offline?: boolean;
+}) {
   return (
     <nav className="activity-bar" aria-label="Views">
       <div className="brand-mark small" title="Vigil" aria-hidden="true">
         V
       </div>
-      {ITEMS.map((item) => {
+      {(offline ? OFFLINE_ITEMS : ITEMS).map((item) => {
         const active = item.views.includes(view);
         const badge = item.icon === 'approvals' && pendingCount > 0 ? pendingCount : null;
         return (

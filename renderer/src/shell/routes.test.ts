@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EMPTY_FILTERS } from '../sessions/session-filters';
-import { parseHash, type Route, routeHref, sessionHref } from './routes';
+import { isOfflineRoute, packetSessionHref, parseHash, type Route, routeHref, sessionHref } from './routes';
 
 describe('routes', () => {
   it('opens the sessions list by default', () => {
@@ -33,7 +33,19 @@ describe('routes', () => {
       { view: 'approvals', tab: 'history' },
       { view: 'workbench', connection: 'orders-db' },
       { view: 'audit', filters: { type: 'approval.decided', since: '', limit: '500' } },
+      { view: 'packet' },
+      { view: 'packet-session', id: 'ses/1', frame: 12 },
+      { view: 'packet-session', id: 'abc', frame: null },
     ];
     for (const route of routes) expect(parseHash(routeHref(route))).toEqual(route);
+  });
+
+  it('opens an evidence packet and its sessions without the gateway', () => {
+    expect(parseHash('#/packet')).toEqual({ view: 'packet' });
+    expect(parseHash('#/packet/sessions')).toEqual({ view: 'packet' });
+    expect(parseHash('#/packet/sessions/s%2F1?frame=3')).toEqual({ view: 'packet-session', id: 's/1', frame: 3 });
+    expect(packetSessionHref('s/1', 3)).toBe('#/packet/sessions/s%2F1?frame=3');
+    expect(isOfflineRoute(parseHash('#/packet/sessions/x'))).toBe(true);
+    expect(isOfflineRoute(parseHash('#/sessions/x'))).toBe(false);
   });
 });

@@ -17,24 +17,39 @@ export type Route =
   | { view: 'session'; id: string; frame: number | null }
   | { view: 'approvals'; tab: ApprovalsTab }
   | { view: 'workbench'; connection: string }
-  | { view: 'audit'; filters: AuditFilters };
+  | { view: 'audit'; filters: AuditFilters }
+  /** An evidence packet opened in the browser: verification and manifest (no server needed). */
+  | { view: 'packet' }
+  /** A session of that packet, replayed from its recording. */
+  | { view: 'packet-session'; id: string; frame: number | null };
 
 export type View = Route['view'];
+
+/** Views that work without the gateway (and without signing in). */
+export const isOfflineRoute = (route: Route): boolean => route.view === 'packet' || route.view === 'packet-session';
+
+const frameParam = (params: URLSearchParams): number | null => {
+  const frame = Number.parseInt(params.get('frame') ?? '', 10);
+  return Number.isFinite(frame) && frame >= 0 ? frame : null;
+};
 
 export function parseHash(hash: string): Route {
   const raw = hash.replace(/^#/, '');
   const [path = '', search = ''] = raw.split('?', 2);
   const params = new URLSearchParams(search);
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
-  const [head, id] = parts;
+  const [head, id, sessionId] = parts;
   switch (head) {
     case 'live':
       return { view: 'live', filters: { ...filtersFromParams(params), status: 'live' } };
     case 'sessions': {
       if (!id) return { view: 'sessions', filters: filtersFromParams(params) };
-      const frame = Number.parseInt(params.get('frame') ?? '', 10);
-      return { view: 'session', id, frame: Number.isFinite(frame) && frame >= 0 ? frame : null };
+      return { view: 'session', id, frame: frameParam(params) };
     }
+    case 'packet':
+      // #/packet/sessions/:id
+      if (id === 'sessions' && sessionId) return { view: 'packet-session', id: sessionId, frame: frameParam(params) };
+      return { view: 'packet' };
     case 'approvals':
       return { view: 'approvals', tab: params.get('tab') === 'history' ? 'history' : 'pending' };
     case 'workbench':
@@ -77,7 +92,16 @@ export function routeHref(route: Route): string {
       for (const [key, value] of Object.entries(route.filters)) if (value) params.set(key, value);
       return withParams('/audit', params);
     }
+    case 'packet':
+      return '#/packet';
+    case 'packet-session': {
+      const params = new URLSearchParams();
+      if (route.frame !== null) params.set('frame', String(route.frame));
+      return withParams(`/packet/sessions/${encodeURIComponent(route.id)}`, params);
+    }
   }
 }
 
 export const sessionHref = (id: string, frame: number | null = null) => routeHref({ view: 'session', id, frame });
+export const packetSessionHref = (id: string, frame: number | null = null) =>
+  routeHref({ view: 'packet-session', id, frame });
