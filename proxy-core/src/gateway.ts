@@ -9,6 +9,7 @@ import { AuditCheckpointer } from './audit/audit-checkpoint';
 import { purgeExpiredRecordings } from './audit/retention-purge';
 import { createAuditForwarders } from './audit/sinks/audit-sinks-config';
 import {
+  ConfigError,
   type ConnectionConfig,
   hostOf,
   type PostgresConnectionConfig,
@@ -115,7 +116,17 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const maskingKey = loadOrCreateMaskingKey(dirs.keys);
   const policies = new Map<string, CompiledPolicy>(config.policies.map((p) => [p.name, compilePolicy(p)]));
   const classifier = createClassificationCache({ maxEntries: 5000 });
-  const broker = new ApprovalBroker({ store, logger: logger.child({ part: 'approvals' }) });
+  const webhook = config.approvals.webhook;
+  const webhookSecret = webhook ? env[webhook.secretEnv] : undefined;
+  if (webhook && webhookSecret === undefined)
+    throw new ConfigError('approvals.webhook', [
+      { path: 'approvals.webhook.secretEnv', message: `environment variable ${webhook.secretEnv} is not set` },
+    ]);
+  const broker = new ApprovalBroker({
+    store,
+    logger: logger.child({ part: 'approvals' }),
+    ...(webhook && webhookSecret ? { webhook: { url: webhook.url, secret: webhookSecret } } : {}),
+  });
   const approvalsUrl = `${apiUrl}/#/approvals`;
   const hub = new SessionHub();
   const compressor = createZstdCompressor();

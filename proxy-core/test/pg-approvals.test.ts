@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApprovalError } from '../src/approvals/approval-broker';
@@ -7,6 +9,9 @@ import type { ApprovalRequest } from '../src/store/store.types';
 import { eventually, type Harness, startHarness } from './support/gateway-harness';
 
 let h: Harness;
+let hook: Server;
+const hookCalls: Array<{ body: string; signature: string | undefined }> = [];
+const HOOK_SECRET = 'webhook-shared-secret';
 
 const REVIEW_POLICY = {
   name: 'review-writes',
@@ -43,7 +48,28 @@ const approver = (sub: string): Principal => ({
 });
 
 beforeAll(async () => {
-  h = await startHarness({ policies: [REVIEW_POLICY], connectionPolicy: 'review-writes' });
+  hook = createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => (body += d));
+    req.on('end', () => {
+      hookCalls.push({ body, signature: req.headers['x-vigil-signature'] as string | undefined });
+      res.end('ok');
+    });
+  });
+  await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
+  h = await startHarness({
+    policies: [REVIEW_POLICY],
+    connectionPolicy: 'review-writes',
+    extraConfig: {
+      approvals: {
+        webhook: {
+          url: `http://127.0.0.1:${(hook.address() as { port: number }).port}/hook`,
+          secretEnv: 'HOOK_SECRET',
+        },
+      },
+    },
+    env: { HOOK_SECRET },
+  });
   await h.cluster.query(
     'CREATE TABLE orders (id int PRIMARY KEY, note text); CREATE TABLE slow_review (id int); CREATE TABLE two_keys (id int)',
   );
@@ -51,6 +77,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await h?.stop();
+  await new Promise((r) => hook?.close(r));
 });
 
 async function pendingFor(statement: RegExp): Promise<ApprovalRequest> {
@@ -236,6 +263,16 @@ describe('just-in-time approval of single statements', () => {
     });
     expect(await count('orders')).toBeGreaterThan(0);
     await c.end();
+  });
+
+  it('each new pending request calls the webhook with an HMAC-signed body', async () => {
+    await eventually(() => hookCalls.length > 0);
+    const call = hookCalls[0] as { body: string; signature: string | undefined };
+    const expected = `sha256=${createHmac('sha256', HOOK_SECRET).update(call.body).digest('hex')}`;
+    expect(call.signature).toBe(expected);
+    const payload = JSON.parse(call.body) as { type: string; approval: { id: string; statement: string } };
+    expect(payload.type).toBe('approval.requested');
+    expect(payload.approval.statement).toMatch(/INSERT INTO orders/);
   });
 
   it('every approval transition is in the audit log', () => {

@@ -19,6 +19,16 @@ export const configSchema = z
       .object({ level: z.enum(['debug', 'info', 'warn', 'error']).default('info') })
       .strict()
       .optional(),
+    approvals: z
+      .object({
+        /** Called with an HMAC-SHA-256-signed body (header X-Vigil-Signature) on each new pending request. */
+        webhook: z
+          .object({ url: z.url(), secretEnv: z.string().min(1) })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .default({}),
     audit: z
       .object({
         sinks: auditSinksSchema,
