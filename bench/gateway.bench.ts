@@ -75,6 +75,34 @@ export async function benchGateway(): Promise<BenchResult[]> {
       target: '≥ 5× on pgbench traffic',
     });
 
+    // A realistic policy with masking on, against the same policy without masking.
+    const masked = { ...viaVigil, database: 'shop-masked' };
+    for (const mode of ['simple', 'prepared'] as const) {
+      const args = ['-S', '-n', '-c', '8', '-j', '2', '-T', String(SECONDS), '-M', mode];
+      const plain = tps(pgbench(args, viaVigil));
+      const withMasking = tps(pgbench(args, masked));
+      results.push({
+        name: `pgbench -S (${mode}) Vigil, masking on`,
+        value: withMasking,
+        unit: 'tps',
+        ratio: withMasking / plain,
+        against: 'recording only',
+      });
+    }
+    await cluster.query(
+      "CREATE TABLE IF NOT EXISTS bulk AS SELECT g AS id, 'user' || g || '@example.com' AS email, md5(g::text) AS note FROM generate_series(1, 500000) g",
+    );
+    const bulkPlain = timedPsql('SELECT id, email, note FROM bulk', viaVigil);
+    const bulkMasked = timedPsql('SELECT id, email, note FROM bulk', masked);
+    results.push({
+      name: 'SELECT 500k rows, email column masked',
+      value: bulkMasked.mbps,
+      unit: 'MB/s',
+      ratio: bulkMasked.mbps / bulkPlain.mbps,
+      against: 'same query unmasked',
+      target: '≥ 0.8×',
+    });
+
     const copySql = 'COPY (SELECT g, md5(g::text), g * 0.5 FROM generate_series(1, 2000000) g) TO STDOUT';
     const copyDirect = timedPsql(copySql, direct);
     const copyVigil = timedPsql(copySql, viaVigil);
@@ -137,7 +165,19 @@ connections:
     type: postgres
     upstream: { host: 127.0.0.1, port: ${cluster.port}, database: shop, user: ${cluster.roles.scram}, passwordEnv: UPSTREAM_PASSWORD, tls: disable }
     policy: bench
+  - name: shop-masked
+    type: postgres
+    upstream: { host: 127.0.0.1, port: ${cluster.port}, database: shop, user: ${cluster.roles.scram}, passwordEnv: UPSTREAM_PASSWORD, tls: disable }
+    policy: bench-masked
 policies:
+  - name: bench-masked
+    rules:
+      - match: { statements: [select, set, show, begin, commit, rollback, copy_to] }
+        action: allow
+    masking:
+      columns: [bulk.email, pgbench_accounts.filler]
+      detectors: [email, credit_card, us_ssn, iban, phone, aws_access_key, jwt, private_key]
+      style: partial
   - name: bench
     rules:
       - match: { statements: [select, set, show, begin, commit, rollback, copy_to] }
@@ -177,10 +217,10 @@ policies:
   return { child, pgPort, token };
 }
 
-type Target = { host: string; port: number; user: string; password?: string };
+type Target = { host: string; port: number; user: string; password?: string; database?: string };
 
 function pgbench(args: string[], t: Target): string {
-  const res = spawnSync('pgbench', [...args, '-h', t.host, '-p', String(t.port), '-U', t.user, 'shop'], {
+  const res = spawnSync('pgbench', [...args, '-h', t.host, '-p', String(t.port), '-U', t.user, t.database ?? 'shop'], {
     encoding: 'utf8',
     env: { ...process.env, PGPASSWORD: t.password ?? '', PGSSLMODE: 'disable' },
   });
@@ -198,7 +238,14 @@ function timedPsql(sql: string, t: Target): { mbps: number; bytes: number } {
   const start = process.hrtime.bigint();
   const res = spawnSync(
     'psql',
-    [`host=${t.host} port=${t.port} dbname=shop user=${t.user} sslmode=disable`, '-X', '-A', '-t', '-c', sql],
+    [
+      `host=${t.host} port=${t.port} dbname=${t.database ?? 'shop'} user=${t.user} sslmode=disable`,
+      '-X',
+      '-A',
+      '-t',
+      '-c',
+      sql,
+    ],
     {
       env: { ...process.env, PGPASSWORD: t.password ?? '' },
       maxBuffer: 1 << 30,

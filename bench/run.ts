@@ -35,6 +35,11 @@ const SUITES: Suite[] = [
   { name: 'masking', run: async () => (await import('../proxy-core/src/masking/masking.bench')).benchMasking() },
   { name: 'replay', run: async () => (await import('./replay.bench')).benchReplay() },
   { name: 'gateway', run: async () => (await import('./gateway.bench')).benchGateway() },
+  { name: 'protocols', run: async () => (await import('./protocols.bench')).benchProtocols() },
+  {
+    name: 'evidence',
+    run: async () => (await import('../proxy-core/src/evidence/evidence-packet.bench')).benchEvidencePacket(),
+  },
 ];
 
 const wanted = process.argv.slice(2);
