@@ -34,6 +34,7 @@ const SUITES: Suite[] = [
   },
   { name: 'masking', run: async () => (await import('../proxy-core/src/masking/masking.bench')).benchMasking() },
   { name: 'replay', run: async () => (await import('./replay.bench')).benchReplay() },
+  { name: 'approval-card', run: async () => (await import('./approval-card.bench')).benchApprovalCard() },
   { name: 'gateway', run: async () => (await import('./gateway.bench')).benchGateway() },
   { name: 'protocols', run: async () => (await import('./protocols.bench')).benchProtocols() },
   {
