@@ -295,6 +295,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       ...(c.description ? { description: c.description } : {}),
     })),
     postgresAddress: { host: postgres.address.host, port: postgres.address.port },
+    ...(ssh ? { sshAddress: ssh.address } : {}),
     signingKey: { fingerprint: signingKey.fingerprint, publicKeyPem: signingKey.publicKeyPem },
     staticDir: fileURLToPath(new URL('../../renderer/dist', import.meta.url)),
     routes: evidenceRoutes({ store, signingKey, logger: logger.child({ part: 'evidence' }) }),

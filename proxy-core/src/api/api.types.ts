@@ -33,6 +33,8 @@ export interface ApiServerOptions {
   connections: readonly { name: string; type: string; description?: string }[];
   /** The gateway's own PostgreSQL listener: the workbench connects there as the signed-in human. */
   postgresAddress: { host: string; port: number };
+  /** The gateway's own SSH listener (`listen.ssh`): the IDE's terminal connects there as the signed-in human. */
+  sshAddress?: { host: string; port: number };
   /** The gateway's recording / evidence signing key, public part. */
   signingKey: { fingerprint: string; publicKeyPem: string };
   /** The built IDE (`renderer/dist`); may not exist. */

@@ -93,7 +93,13 @@ export function ReplayView({ session, source, live, frame, frameHref, header, ba
                 {footer}
               </Suspense>
             ) : session.protocol === 'http' ? (
-              <HttpExchangeList store={store} version={version} cursor={ctx.cursor} onInspect={setInspect} footer={footer} />
+              <HttpExchangeList
+                store={store}
+                version={version}
+                cursor={ctx.cursor}
+                onInspect={setInspect}
+                footer={footer}
+              />
             ) : (
               <ConsoleView store={store} version={version} cursor={ctx.cursor} onInspect={setInspect} footer={footer} />
             )}

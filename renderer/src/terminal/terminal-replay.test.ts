@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Frame } from '../api/api.types';
+import type { BytesFrame, Frame } from '../api/api.types';
 import { planTerminalUpdate, rebuildStart, terminalOp } from './terminal-replay';
 
-const bytes = (direction: 'client' | 'server', channel: number, hex: string): Frame => ({
+const bytes = (direction: 'client' | 'server', channel: number, hex: string): BytesFrame => ({
   n: 0,
   tUs: 0,
   kind: 'bytes',
@@ -16,11 +16,18 @@ describe('terminalOp', () => {
   it('writes what the server sent on stdout and stderr', () => {
     expect(terminalOp(bytes('server', 0, '6869'))).toEqual({ kind: 'write', data: new Uint8Array([0x68, 0x69]) });
     expect(terminalOp(bytes('server', 1, '21'))).toMatchObject({ kind: 'write' });
+    expect(terminalOp(bytes('server', 2, '0a'))).toMatchObject({ kind: 'write' });
+  });
+
+  it('writes the whole bytes when the frame carries them (a packet opened in the browser)', () => {
+    const data = new Uint8Array(5000).fill(0x78);
+    const frame: Frame = { ...bytes('server', 0, '7878'), size: data.length, data };
+    expect(terminalOp(frame)).toEqual({ kind: 'write', data });
   });
 
   it('does not write keystrokes or other channels', () => {
     expect(terminalOp(bytes('client', 0, '6c73'))).toBeNull();
-    expect(terminalOp(bytes('server', 2, '00'))).toBeNull();
+    expect(terminalOp(bytes('server', 3, '00'))).toBeNull(); // SFTP packets
   });
 
   it('honours resize frames', () => {

@@ -2,14 +2,19 @@ import type { Frame } from '../api/api.types';
 import { hexToBytes } from '../lib/hex';
 
 // How a terminal (ssh) recording becomes xterm.js writes. Only what the client was shown is written: server
-// bytes of channel 0 (stdout) and 1 (stderr). The client's keystrokes are not: the remote PTY echoes them.
+// bytes of the recording channels 0 (the terminal), 1 (an exec's stdout) and 2 (stderr, and Vigil's own
+// messages); not 3 (SFTP packets, binary) and not the client's keystrokes (the remote PTY echoes them).
+// @see proxy-core/src/protocols/ssh/README.md, "Recording channels"
+
+const SHOWN_CHANNELS: ReadonlySet<number> = new Set([0, 1, 2]);
 
 export type TerminalOp = { kind: 'write'; data: Uint8Array } | { kind: 'resize'; cols: number; rows: number };
 
 export function terminalOp(frame: Frame): TerminalOp | null {
   if (frame.kind === 'resize') return { kind: 'resize', cols: frame.cols, rows: frame.rows };
-  if (frame.kind === 'bytes' && frame.direction === 'server' && (frame.channel === 0 || frame.channel === 1)) {
-    return { kind: 'write', data: hexToBytes(frame.hex) };
+  if (frame.kind === 'bytes' && frame.direction === 'server' && SHOWN_CHANNELS.has(frame.channel)) {
+    // Whole bytes when the source has them (a packet's recording); else the API's hex (its first 4 KiB).
+    return { kind: 'write', data: frame.data ?? hexToBytes(frame.hex) };
   }
   return null;
 }

@@ -1,5 +1,5 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { WorkbenchResult } from '../api/api.types';
+import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { Connection, WorkbenchResult } from '../api/api.types';
 import { type CellMask, ResultGrid } from '../components/ResultGrid';
 import { formatCount, formatDateTime } from '../lib/format';
 import { SqlEditor, type SqlEditorHandle } from '../monaco/SqlEditor';
@@ -7,7 +7,9 @@ import { useApp } from '../shell/AppContext';
 import { routeHref, sessionHref } from '../shell/routes';
 import { useConnections } from '../shell/use-connections';
 import { navigate } from '../shell/use-route';
+import { TerminalTab } from './TerminalTab';
 import { addToHistory, type HistoryEntry, loadHistory, saveHistory, sqlToRun } from './workbench-history';
+import { connectionsFor, type WorkbenchTab, workbenchTab } from './workbench-tab';
 import './workbench.css';
 
 const storage = typeof localStorage === 'undefined' ? undefined : localStorage;
@@ -27,13 +29,53 @@ function maskMap(result: WorkbenchResult): Map<string, CellMask> {
 }
 
 /**
- * SQL as the signed-in human, through the gateway: policy-checked, masked and recorded exactly like an agent's
- * queries.
+ * The signed-in human's own access, through the gateway: SQL on postgres connections, a terminal on ssh ones;
+ * policy-checked, masked and recorded exactly like an agent's.
  */
 export function WorkbenchView({ connection }: { connection: string }) {
-  const { api } = useApp();
   const connections = useConnections();
-  const sqlConnections = connections.filter((c) => c.type === 'postgres');
+  const [chosen, setChosen] = useState<WorkbenchTab | null>(null);
+  const tab = workbenchTab(connection, connections, chosen);
+  const select = (next: WorkbenchTab) => {
+    setChosen(next);
+    if (next !== tab)
+      navigate(routeHref({ view: 'workbench', connection: connectionsFor(next, connections)[0]?.name ?? '' }));
+  };
+  const tabs = (
+    <div className="tabs workbench-tabs" role="tablist" aria-label="Workbench">
+      {(['sql', 'terminal'] as const).map((t) => (
+        <button
+          key={t}
+          type="button"
+          role="tab"
+          aria-selected={tab === t}
+          className={tab === t ? 'tab active' : 'tab'}
+          onClick={() => select(t)}
+        >
+          {t === 'sql' ? 'SQL' : 'Terminal'}
+        </button>
+      ))}
+    </div>
+  );
+  return tab === 'terminal' ? (
+    <TerminalTab connection={connection} sshConnections={connectionsFor('terminal', connections)} tabs={tabs} />
+  ) : (
+    <SqlWorkbench connection={connection} connections={connections} tabs={tabs} />
+  );
+}
+
+/** SQL as the signed-in human, through the gateway's PostgreSQL listener. */
+function SqlWorkbench({
+  connection,
+  connections,
+  tabs,
+}: {
+  connection: string;
+  connections: readonly Connection[];
+  tabs: ReactNode;
+}) {
+  const { api } = useApp();
+  const sqlConnections = connectionsFor('sql', connections);
   const selected = connection || sqlConnections[0]?.name || '';
   const editor = useRef<SqlEditorHandle>(null);
   const [history, setHistory] = useState<HistoryEntry[]>(() => loadHistory(storage));
@@ -91,6 +133,7 @@ export function WorkbenchView({ connection }: { connection: string }) {
       <div className="workbench-main">
         <header className="view-header">
           <h1 id="workbench-title">Workbench</h1>
+          {tabs}
           <select
             aria-label="Connection"
             value={selected}
