@@ -25,6 +25,9 @@ export async function benchGateway(): Promise<BenchResult[]> {
   let bouncer: { port: number; stop(): void } | undefined;
   try {
     pgbench(['-i', '-s', '10', '-q'], { host: cluster.host, port: cluster.port, user: 'postgres' });
+    await cluster.query(
+      "CREATE TABLE bulk AS SELECT g AS id, 'user' || g || '@example.com' AS email, md5(g::text) AS note FROM generate_series(1, 500000) g",
+    );
     const started = await startGatewayProcess(cluster, dir);
     gateway = started.child;
     const viaVigil = { host: '127.0.0.1', port: started.pgPort, user: 'bench-agent', password: started.token };
@@ -89,9 +92,6 @@ export async function benchGateway(): Promise<BenchResult[]> {
         against: 'recording only',
       });
     }
-    await cluster.query(
-      "CREATE TABLE IF NOT EXISTS bulk AS SELECT g AS id, 'user' || g || '@example.com' AS email, md5(g::text) AS note FROM generate_series(1, 500000) g",
-    );
     const bulkPlain = timedPsql('SELECT id, email, note FROM bulk', viaVigil);
     const bulkMasked = timedPsql('SELECT id, email, note FROM bulk', masked);
     results.push({

@@ -206,7 +206,11 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
         gateWith(
           session,
           connection.policy,
-          createSqlInterpreter({ classifier, builtinFunctions: await catalogFor(connection).builtinFunctions() }),
+          createSqlInterpreter({
+            classifier,
+            builtinFunctions: await catalogFor(connection).builtinFunctions(),
+            onSchemaChange: () => catalogFor(connection).invalidate(),
+          }),
         ),
       maskerFor: async (session, connection) => {
         const masking = maskings.get(connection.policy);

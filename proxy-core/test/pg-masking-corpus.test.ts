@@ -61,10 +61,12 @@ const POLICY = {
       action: 'allow',
     },
     { match: { functions: ['*'] }, action: 'allow' },
+    { match: { statements: ['create_table'], tables: ['vault'] }, action: 'allow' },
+    { match: { statements: ['insert'], tables: ['vault'] }, action: 'allow' },
     { match: { statements: ['do', 'insert', 'update', 'delete', 'create', 'drop'] }, action: 'deny' },
   ],
   masking: {
-    columns: ['customers.email', 'customers.card_number', 'customers.ssn', 'customers.iban'],
+    columns: ['customers.email', 'customers.card_number', 'customers.ssn', 'customers.iban', 'vault.secret'],
     detectors: ['email', 'credit_card', 'us_ssn', 'iban', 'phone', 'jwt', 'private_key'],
     style: 'partial',
   },
@@ -196,6 +198,18 @@ describe('masked values never reach the client', () => {
     expectNoPii(await received(c, "SELECT 'contact me: ada@example.com' AS note"));
     expectNoPii(notices.join('\n'));
     await c.end().catch(() => {});
+  });
+
+  it('a table created through the gateway is masked in the next session (the catalog is read again after DDL)', async () => {
+    const c = await h.client();
+    await c.query('CREATE TABLE vault (id int, secret text)');
+    await c.query("INSERT INTO vault VALUES (1, 'the launch code is 0000-1111')");
+    await c.end();
+    const d = await h.client();
+    const r = await d.query('SELECT secret FROM vault');
+    expect(r.rows[0]?.secret).not.toContain('launch code');
+    expect(r.rows[0]?.secret).toMatch(/\*/);
+    await d.end();
   });
 
   it('the recordings hold only what the clients received: no PII in any recorded byte', async () => {

@@ -42,7 +42,33 @@ function escapeLength(chars: readonly string[], i: number): number {
   return chars[i + 1] === 'u' && hex.length === 4 && hex.every((c) => /^[0-9a-fA-F]$/.test(c)) ? 6 : 2;
 }
 
+/** ASCII values without escapes (nearly all masked cells): the same result without splitting into code points. */
+function partialAscii(value: string, keep: number): string | undefined {
+  const n = value.length;
+  const codes = new Uint8Array(n);
+  let words = 0;
+  for (let i = 0; i < n; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 0x80 || c === 0x5c) return undefined;
+    codes[i] = c;
+    if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)) words++;
+  }
+  const visible = Math.min(keep, Math.floor(words / 2));
+  let shown = 0;
+  for (let i = n - 1; i >= 0; i--) {
+    const c = codes[i] as number;
+    if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122))) continue;
+    if (shown < visible) shown++;
+    else codes[i] = 0x2a; // '*'
+  }
+  return String.fromCharCode(...codes);
+}
+
 function partial(value: string, keep: number): string {
+  if (value.length <= 4096) {
+    const fast = partialAscii(value, keep);
+    if (fast !== undefined) return fast;
+  }
   const chars = Array.from(value);
   const fixed = new Uint8Array(chars.length);
   let words = 0;

@@ -273,6 +273,10 @@ export function openRecordedSession(deps: PipelineDeps, input: OpenSessionInput)
             data: {
               reason,
               status: endedRow.status,
+              commands: endedRow.commands,
+              denials: endedRow.denials,
+              approvals: endedRow.approvals,
+              masked: endedRow.masked,
               frames: endedRow.frames,
               bytesIn: endedRow.bytesIn,
               bytesOut: endedRow.bytesOut,

@@ -80,7 +80,9 @@ export function createPolicyGate(deps: PolicyGateDeps): CommandGate {
           (a) => `${describeAction(a.action)} → ${a.outcome}${a.rule ? ` (${a.rule.name})` : ''}`,
         ),
       };
-      if (decision.outcome !== 'allow' || !found.readOnly) audit(deps, command, found, decision, rule);
+      // Every decision reaches the audit log; repeats of an allowed read-only command (same shape) are
+      // answered from `allowed` above and stay in the signed recording and the session's counters.
+      audit(deps, command, found, decision, rule);
       switch (decision.outcome) {
         case 'allow': {
           deps.interpreter.ran?.(command);

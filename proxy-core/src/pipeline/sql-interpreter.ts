@@ -8,6 +8,8 @@ import {
 import type { CommandToCheck } from './command-gate.types';
 import type { CommandInterpreter, Interpretation } from './policy-gate';
 
+const SCHEMA_CHANGES = /^(create|alter|drop|comment|rename|import_foreign_schema|refresh_materialized_view)/;
+
 /** Statement kinds whose allowed executions live in the recording only; everything else is audited too. */
 const READ_ONLY = new Set([
   'select',
@@ -38,6 +40,8 @@ const READ_ONLY = new Set([
 export function createSqlInterpreter(deps: {
   classifier: ClassificationCache;
   builtinFunctions: ReadonlySet<string> | undefined;
+  /** Allowed or approved DDL ran: catalogs derived from the schema must be read again. */
+  onSchemaChange?: () => void;
 }): CommandInterpreter {
   const prepared = createPreparedStatements();
   // The session holds everything behind a command under review, so the last one interpreted is the one that runs.
@@ -69,6 +73,9 @@ export function createSqlInterpreter(deps: {
     ran(command) {
       // An allowed or approved PREPARE defines what a later EXECUTE runs.
       if (last?.frame === command.frame && command.via === 'query') prepared.record(last.classification);
+      // DDL changes what masking resolves column origins against: the catalog is read again.
+      if (last?.frame === command.frame && last.classification.statements.some((s) => SCHEMA_CHANGES.test(s.kind)))
+        deps.onSchemaChange?.();
       last = undefined;
     },
   };

@@ -18,6 +18,7 @@ import type { RecordedSession } from '../../pipeline/recorded-session.types';
 import {
   BackendCode,
   BufferReader,
+  ByteSlab,
   dataRowValues,
   FrontendCode,
   type PgFrame,
@@ -87,6 +88,8 @@ export class PgResultMasker implements ResultMasker {
   private strict = false;
   private pending: Array<Record<string, unknown>> = [];
   private maskedInResult = 0;
+  /** Re-encoded rows of one result are carved from shared slabs: adjacent, so they go out as one write. */
+  private readonly slab = new ByteSlab();
 
   constructor(private readonly opts: PgResultMaskerOptions) {}
 
@@ -246,7 +249,7 @@ export class PgResultMasker implements ResultMasker {
     const row = this.rowIndex++;
     if (!result.changed) return frame.bytes;
     this.note(result.masks, messageIndex, row);
-    return serializeDataRow(result.values);
+    return serializeDataRow(result.values, this.slab);
   }
 
   private onCopyOut(payload: Uint8Array): void {

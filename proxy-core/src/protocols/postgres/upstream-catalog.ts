@@ -3,6 +3,8 @@ import type { Logger } from '../../logger';
 import type { MaskingCatalog, QualifiedColumn } from '../../masking';
 import type { UpstreamTarget } from './upstream-connector';
 
+const CATALOG_TTL_MS = 60_000;
+
 /**
  * What the gateway reads from an upstream's catalog for policy and masking, over a side connection
  * with the stored credential (never through an agent's session). Results are cached per connection;
@@ -34,12 +36,16 @@ export class UpstreamCatalog {
   }
 
   private relations: Promise<MaskingCatalog | undefined> | undefined;
+  private loadedAt = 0;
 
   /**
    * Columns, views and user functions of the upstream database, as the masking planner needs them
    * (RowDescription origins are table OIDs and attribute numbers). Reloaded after DDL via `invalidate()`.
    */
   maskingCatalog(): Promise<MaskingCatalog | undefined> {
+    // Schema changes made outside the gateway (migrations) are picked up within CATALOG_TTL_MS.
+    if (this.relations && Date.now() - this.loadedAt > CATALOG_TTL_MS) this.relations = undefined;
+    if (!this.relations) this.loadedAt = Date.now();
     this.relations ??= this.loadMaskingCatalog().catch((err: Error) => {
       this.logger.warn(
         'could not read the upstream catalog for masking; results are masked by content detectors only, and statements on unknown columns are refused',
