@@ -182,6 +182,28 @@ describe('malformed input never crashes the gateway', () => {
     await stillServing();
   });
 
+  it('a session that cannot be recorded is refused (fail closed): nothing reaches the upstream', async () => {
+    const dir = join(h.dataDir, 'recordings');
+    renameSync(dir, `${dir}.away`);
+    writeFileSync(dir, 'not a directory'); // the recording file cannot be created
+    try {
+      const before = h.canary.connections;
+      const c = new pg.Client({
+        host: h.host,
+        port: h.port,
+        database: 'canary',
+        user: 'a',
+        password: await h.agentToken(),
+      });
+      await expect(c.connect()).rejects.toThrow(/cannot record this session/);
+      expect(h.canary.connections).toBe(before);
+    } finally {
+      rmSync(dir);
+      renameSync(`${dir}.away`, dir);
+    }
+    await stillServing();
+  });
+
   it('an upstream that rejects the stored credential: a clear error that does not reveal it', async () => {
     const c = new pg.Client({
       host: h.host,
