@@ -23,6 +23,7 @@ export async function benchGateway(): Promise<BenchResult[]> {
   chmodSync(dir, 0o755);
   let gateway: ChildProcess | undefined;
   let bouncer: { port: number; stop(): void } | undefined;
+  let relay: { port: number; stop(): void } | undefined;
   try {
     pgbench(['-i', '-s', '10', '-q'], { host: cluster.host, port: cluster.port, user: 'postgres' });
     await cluster.query(
@@ -33,13 +34,23 @@ export async function benchGateway(): Promise<BenchResult[]> {
     const viaVigil = { host: '127.0.0.1', port: started.pgPort, user: 'bench-agent', password: started.token };
     const direct = { host: cluster.host, port: cluster.port, user: 'postgres' };
     bouncer = startPgbouncer(cluster, dir);
+    relay = await startBareRelay(cluster.port);
     const results: BenchResult[] = [];
 
     for (const mode of ['simple', 'prepared'] as const) {
       const args = ['-S', '-n', '-c', '8', '-j', '2', '-T', String(SECONDS), '-M', mode];
       const d = tps(pgbench(args, direct));
       const v = tps(pgbench(args, viaVigil));
+      const r = tps(pgbench(args, { ...direct, port: relay.port }));
       results.push({ name: `pgbench -S -c 8 -j 2 (${mode}) direct`, value: d, unit: 'tps' });
+      results.push({
+        name: `pgbench -S (${mode}) bare Node TCP relay (no parsing, the ceiling)`,
+        value: r,
+        unit: 'tps',
+        ratio: r / d,
+        against: 'direct',
+      });
+      results.push({ name: `pgbench -S (${mode}) Vigil vs the bare Node relay`, value: v / r, unit: '×' });
       if (bouncer) {
         const b = tps(pgbench(args, { host: '127.0.0.1', port: bouncer.port, user: 'postgres' }));
         results.push({
@@ -141,6 +152,7 @@ export async function benchGateway(): Promise<BenchResult[]> {
     gateway = undefined;
     return results;
   } finally {
+    relay?.stop();
     gateway?.kill('SIGKILL');
     bouncer?.stop();
     await cluster.stop();
@@ -296,6 +308,18 @@ function recordingSizes(dataDir: string): { raw: number; file: number } {
   } finally {
     store.close();
   }
+}
+
+/**
+ * The cheapest possible Node proxy, in its own process like the gateway: sockets piped both ways,
+ * nothing parsed or recorded.
+ */
+async function startBareRelay(upstreamPort: number): Promise<{ port: number; stop(): void }> {
+  const port = await freePort();
+  const code = `const net=require('net');net.createServer(c=>{const u=net.connect(${upstreamPort},'127.0.0.1');c.setNoDelay(true);u.setNoDelay(true);c.pipe(u).pipe(c);c.on('error',()=>u.destroy());u.on('error',()=>c.destroy());}).listen(${port},'127.0.0.1',()=>console.log('ready'));`;
+  const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve) => child.stdout?.once('data', () => resolve()));
+  return { port, stop: () => child.kill('SIGKILL') };
 }
 
 function startPgbouncer(cluster: PgCluster, dir: string): { port: number; stop(): void } | undefined {

@@ -2,7 +2,6 @@ import {
   BufferReader,
   FrontendCode,
   type PgFrame,
-  parseBind,
   parseClose,
   parseFunctionCall,
   parseParse,
@@ -57,10 +56,13 @@ export function frontendCommand(frame: PgFrame, state: ExtendedState): FrontendC
       return { text: parse.query, via: 'parse', name: parse.name };
     }
     case FrontendCode.Bind: {
-      const bind = parseBind(new BufferReader(frame.payload));
-      const sql = state.statements.get(bind.statement);
+      // Only the portal and statement names matter here: parameter values are not decoded (hot path).
+      const r = new BufferReader(frame.payload);
+      const portal = r.cstring();
+      const statement = r.cstring();
+      const sql = state.statements.get(statement);
       if (sql !== undefined)
-        state.portals.set(bind.portal, { sql, parsedInBatch: state.batchParsed?.has(bind.statement) ?? false });
+        state.portals.set(portal, { sql, parsedInBatch: state.batchParsed?.has(statement) ?? false });
       return NONE;
     }
     case FrontendCode.Execute: {
