@@ -45,23 +45,26 @@ function escapeLength(chars: readonly string[], i: number): number {
 /** ASCII values without escapes (nearly all masked cells): the same result without splitting into code points. */
 function partialAscii(value: string, keep: number): string | undefined {
   const n = value.length;
-  const codes = new Uint8Array(n);
   let words = 0;
   for (let i = 0; i < n; i++) {
     const c = value.charCodeAt(i);
     if (c >= 0x80 || c === 0x5c) return undefined;
-    codes[i] = c;
-    if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)) words++;
+    if (isAsciiWord(c)) words++;
   }
-  const visible = Math.min(keep, Math.floor(words / 2));
-  let shown = 0;
-  for (let i = n - 1; i >= 0; i--) {
-    const c = codes[i] as number;
-    if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122))) continue;
-    if (shown < visible) shown++;
-    else codes[i] = 0x2a; // '*'
+  // Keep the last `visible` word characters; every word character before them becomes '*'.
+  let visible = Math.min(keep, Math.floor(words / 2));
+  let cut = n;
+  while (visible > 0 && cut > 0) {
+    cut--;
+    if (isAsciiWord(value.charCodeAt(cut))) visible--;
   }
-  return String.fromCharCode(...codes);
+  return value.slice(0, cut).replace(ASCII_WORD_CHARS, '*') + value.slice(cut);
+}
+
+const ASCII_WORD_CHARS = /[0-9A-Za-z]/g;
+
+function isAsciiWord(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 }
 
 function partial(value: string, keep: number): string {
