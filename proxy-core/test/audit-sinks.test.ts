@@ -1,8 +1,10 @@
+import { execFileSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createNetServer, type Socket } from 'node:net';
 import { join } from 'node:path';
+import { createServer as createTlsServer } from 'node:tls';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../src/audit/audit.types';
 import {
@@ -241,6 +243,86 @@ describe('audit sinks against real receivers: exactly once, in order, across an 
     expect(parsed[0]).toMatchObject({ pri: 13 * 8 + 4, version: '1', app: 'vigil', msgId: 'statement' }); // a denial: warning
     expect(parsed[1]).toMatchObject({ pri: 13 * 8 + 6, msgId: 'session.start' });
     expect(JSON.parse(parsed[0]?.msg ?? '')).toMatchObject({ class_uid: 6005, unmapped: { vigil: { seq: 1 } } });
+  });
+
+  it('syslog over TLS (RFC 5425): the receiver certificate is checked and events arrive in order', async () => {
+    const certDir = join(temp.dir, 'tls');
+    mkdirSync(certDir);
+    const key = join(certDir, 'key.pem');
+    const cert = join(certDir, 'cert.pem');
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=siem.test',
+        '-addext',
+        'subjectAltName=DNS:siem.test',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+      ],
+      { stdio: 'ignore' },
+    );
+    const got: string[] = [];
+    const server = createTlsServer({ key: readFileSync(key), cert: readFileSync(cert) }, (s) => {
+      let buf = Buffer.alloc(0);
+      s.on('data', (d: Buffer) => {
+        buf = Buffer.concat([buf, d]);
+        for (;;) {
+          const sp = buf.indexOf(0x20);
+          if (sp < 0) break;
+          const len = Number(buf.subarray(0, sp).toString());
+          if (buf.length < sp + 1 + len) break;
+          got.push(buf.subarray(sp + 1, sp + 1 + len).toString());
+          buf = buf.subarray(sp + 1 + len);
+        }
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    closers.push(() => new Promise<void>((r) => server.close(() => r())));
+    const port = (server.address() as { port: number }).port;
+    const ca = readFileSync(cert, 'utf8');
+    const f = forward(
+      new SyslogSink({
+        name: 'siem-tls',
+        host: '127.0.0.1',
+        port,
+        transport: 'tls',
+        format: 'jsonl',
+        ca,
+        servername: 'siem.test',
+      }),
+    );
+    append(12);
+    await f.drain();
+    expect(got.map(parseSyslog).map((m) => m.seq)).toEqual(seqs(12));
+
+    // A receiver whose certificate the sink does not trust gets nothing.
+    const untrusted = forward(
+      new SyslogSink({
+        name: 'siem-wrong-name',
+        host: '127.0.0.1',
+        port,
+        transport: 'tls',
+        format: 'jsonl',
+        ca,
+        servername: 'other.test',
+      }),
+    );
+    const before = got.length;
+    await sleep(200);
+    expect(got.length).toBe(before);
+    await untrusted.stop();
   });
 
   it('syslog over UDP: one RFC 5424 datagram per event, in order', async () => {
