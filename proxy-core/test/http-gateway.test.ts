@@ -20,6 +20,8 @@ const POLICY = {
       timeout: '1m',
     },
     { match: { methods: ['POST'], paths: ['/reports'] }, action: 'allow' },
+    { match: { methods: ['POST'], paths: ['/grants'], body: { role: ['admin', 'owner'] } }, action: 'deny' },
+    { match: { methods: ['POST'], paths: ['/grants'] }, action: 'allow' },
   ],
   masking: { columns: [], detectors: ['email'], style: 'partial' },
 };
@@ -83,6 +85,27 @@ describe('HTTP connector through the gateway', () => {
     const r = await curl(['-X', 'PUT', '-H', `Authorization: Bearer ${await h.agentToken()}`, `${base()}/users/7`]);
     expect(r.status).toBe(403);
     expect(seen.length).toBe(before);
+  });
+
+  it('a JSON body field decides: granting admin is refused, granting viewer passes', async () => {
+    const token = await h.agentToken();
+    const post = (role: string) =>
+      curl([
+        '-X',
+        'POST',
+        '-H',
+        `Authorization: Bearer ${token}`,
+        '-H',
+        'content-type: application/json',
+        '--data',
+        JSON.stringify({ user: 7, role }),
+        `${base()}/grants`,
+      ]);
+    const before = seen.filter((s) => s.url === '/grants').length;
+    expect((await post('admin')).status).toBe(403);
+    expect(seen.filter((s) => s.url === '/grants').length).toBe(before);
+    expect((await post('viewer')).status).toBe(200);
+    expect(seen.filter((s) => s.url === '/grants').length).toBe(before + 1);
   });
 
   it('DELETE on an IAM path waits for an approver, then runs once', async () => {

@@ -228,3 +228,38 @@ describe('decide', () => {
     expect(decide(p, agent, []).outcome).toBe('deny');
   });
 });
+
+describe('HTTP body rules', () => {
+  const policy = compilePolicy(
+    policySchema.parse({
+      name: 'api',
+      rules: [
+        { match: { methods: ['POST'], body: { 'grant.role': ['admin', 'owner*'] } }, action: 'deny' },
+        { match: { methods: ['POST'] }, action: 'allow' },
+      ],
+    }),
+  );
+  const ctx: DecisionContext = { principal: { sub: 'agent', groups: [] } };
+  const post = (body: unknown): Action => ({ type: 'http', method: 'POST', path: '/grants', host: 'api', body });
+
+  it.each([
+    [{ grant: { role: 'admin' } }, 'deny'],
+    [{ grant: { role: 'owner-of-all' } }, 'deny'],
+    [{ grant: { role: ['viewer', 'admin'] } }, 'deny'],
+    [{ grant: { role: 'viewer' } }, 'allow'],
+    [{ grant: 'admin' }, 'allow'],
+    [{ role: 'admin' }, 'allow'],
+    [undefined, 'allow'],
+  ])('%j → %s', (body, outcome) => {
+    expect(decide(policy, ctx, [post(body)]).outcome).toBe(outcome);
+  });
+
+  it('a body rule cannot be mixed with SQL keys', () => {
+    expect(() =>
+      policySchema.parse({
+        name: 'x',
+        rules: [{ match: { statements: ['select'], body: { a: ['b'] } }, action: 'deny' }],
+      }),
+    ).toThrow();
+  });
+});

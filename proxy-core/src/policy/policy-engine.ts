@@ -84,6 +84,17 @@ function compileRule(rule: RuleConfig, index: number, policyName: string): Compi
   };
 }
 
+/** The value at a dotted path of a JSON body, as text (arrays: any element), matched against globs. */
+function bodyFieldMatches(body: unknown, path: readonly string[], values: (text: string) => boolean): boolean {
+  let v: unknown = body;
+  for (const key of path) {
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
+    v = (v as Record<string, unknown>)[key];
+  }
+  const candidates = Array.isArray(v) ? v : [v];
+  return candidates.some((c) => c !== undefined && c !== null && typeof c !== 'object' && values(String(c)));
+}
+
 function compileMatch(m: RuleConfig['match']): CompiledRule['matches'] {
   const kinds = m.statements && expandStatements(m.statements);
   const tables = m.tables && compileNames(m.tables);
@@ -95,10 +106,13 @@ function compileMatch(m: RuleConfig['match']): CompiledRule['matches'] {
   const methods = m.methods && compileGlobList(m.methods, { ignoreCase: true });
   const paths = m.paths && compileGlobList(m.paths, { separator: '/' });
   const hosts = m.hosts && compileGlobList(m.hosts, { ignoreCase: true });
+  const body =
+    m.body &&
+    Object.entries(m.body).map(([path, values]) => ({ path: path.split('.'), values: compileGlobList(values) }));
   const sqlSubject = kinds !== undefined || tables !== undefined;
   const functionKey = functions !== undefined || categories !== undefined;
   const programKey = programs !== undefined;
-  const httpKey = methods !== undefined || paths !== undefined || hosts !== undefined;
+  const httpKey = methods !== undefined || paths !== undefined || hosts !== undefined || body !== undefined;
 
   const forAction = (a: Action, env: MatchEnv): boolean => {
     switch (a.type) {
@@ -122,6 +136,7 @@ function compileMatch(m: RuleConfig['match']): CompiledRule['matches'] {
         if (sqlSubject || functionKey || programKey || m.unparsed === true) return false;
         if (methods !== undefined && !methods(a.method)) return false;
         if (paths !== undefined && !paths(a.path)) return false;
+        if (body !== undefined && !body.every((f) => bodyFieldMatches(a.body, f.path, f.values))) return false;
         return hosts === undefined || hosts(a.host);
     }
   };

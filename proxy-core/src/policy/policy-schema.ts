@@ -39,7 +39,7 @@ const method = nonEmpty.refine((s) => s === '*' || /^[A-Z]+$/.test(s), {
 
 const SQL_KEYS = ['statements', 'tables', 'functions', 'categories', 'unparsed'] as const;
 const SSH_KEYS = ['programs'] as const;
-const HTTP_KEYS = ['methods', 'paths', 'hosts'] as const;
+const HTTP_KEYS = ['methods', 'paths', 'hosts', 'body'] as const;
 
 export const ruleMatchSchema = z
   .strictObject({
@@ -56,6 +56,16 @@ export const ruleMatchSchema = z
       nonEmpty.refine((s) => s.startsWith('/') || s === '*', { error: 'expected a path starting with /' }),
     ).optional(),
     hosts: list(nonEmpty).optional(),
+    /**
+     * JSON request-body fields (HTTP): dotted path → accepted values (globs, compared with the value as text);
+     * the rule matches when every path holds one of its values. `{ "role": ["admin", "owner"] }`.
+     */
+    body: z
+      .record(
+        z.string().regex(/^[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+)*$/, 'expected a dotted path like role or user.role'),
+        list(z.string()),
+      )
+      .optional(),
   })
   .superRefine((m, ctx) => {
     // A rule mixing SQL, shell and HTTP keys could never match anything: say so instead of ignoring it.

@@ -96,6 +96,8 @@ export interface HttpAction {
   readonly method: string;
   readonly path: string;
   readonly host: string;
+  /** The request's JSON body, when it was JSON and small enough to judge (`body:` rules). */
+  readonly body?: unknown;
 }
 
 export type Action = StatementAction | FunctionAction | UnparsedAction | ProgramAction | HttpAction;
