@@ -44,9 +44,3 @@ export interface CommandGate {
   /** The client went away: cancel whatever it still has waiting. */
   close(): void;
 }
-
-/** Lets everything through, and still says so: used where no policy applies (never by default for agents). */
-export const allowAllGate: CommandGate = {
-  check: () => ({ outcome: 'allow', rule: null }),
-  close: () => {},
-};

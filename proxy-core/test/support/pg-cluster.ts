@@ -1,9 +1,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { freeLoopbackPort } from '../../src/demo/free-port';
 
 /**
  * A throwaway PostgreSQL cluster built from the machine's initdb/pg_ctl, for integration tests.
@@ -40,16 +40,8 @@ function run(cmd: string, args: string[]): string {
   return res.stdout;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => resolvePort(typeof addr === 'object' && addr ? addr.port : 0));
-    });
-  });
-}
+/** A free loopback port (the same helper the demo uses). */
+export const freePort = freeLoopbackPort;
 
 export async function startPgCluster(opts: { ssl?: boolean; database?: string } = {}): Promise<PgCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-pg-'));
