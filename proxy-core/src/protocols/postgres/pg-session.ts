@@ -13,7 +13,6 @@ import {
   MessageFramer,
   PgError,
   ProtocolError,
-  parseParameterStatus,
   parseStartupPacket,
   pgNotice,
   SqlState,
@@ -27,6 +26,7 @@ import {
 import { type ExtendedState, frontendCommand } from './frontend-commands';
 import { ResponseSequencer } from './response-sequencer';
 import type { ResultMasker } from './result-masker.types';
+import { unsafeSetting } from './unsafe-setting';
 import {
   connectUpstream,
   type UpstreamConnection,
@@ -505,11 +505,12 @@ export class PgSession {
     try {
       upstream.framer.push(chunk);
       for (let frame = upstream.framer.next(); frame; frame = upstream.framer.next()) {
-        if (frame.code === BackendCode.ParameterStatus && unsafeSetting(frame.payload)) {
+        const unsafe = frame.code === BackendCode.ParameterStatus ? unsafeSetting(frame.payload) : undefined;
+        if (unsafe) {
           // Policy reads SQL as UTF-8 with standard-conforming strings; a session that changed either is ended.
           this.fatal(
             SqlState.PROTOCOL_VIOLATION,
-            `the session changed ${unsafeSetting(frame.payload)}, which Vigil cannot police; session ended`,
+            `the session changed ${unsafe}, which Vigil cannot police; session ended`,
           );
           return;
         }
@@ -576,14 +577,4 @@ export class PgSession {
 
 const TERMINATE = new Uint8Array([0x58, 0, 0, 0, 4]);
 
-/**
- * Settings under which the server would read SQL differently from the classifier (backslash escapes
- * in ordinary strings, another client encoding): returns the setting, or undefined when safe.
- */
-export function unsafeSetting(payload: Uint8Array): string | undefined {
-  const { name, value } = parseParameterStatus(payload);
-  if (name === 'standard_conforming_strings' && value !== 'on') return 'standard_conforming_strings';
-  if (name === 'client_encoding' && value.toUpperCase() !== 'UTF8') return 'client_encoding';
-  return undefined;
-}
 const TX_IDLE = 0x49; // 'I'

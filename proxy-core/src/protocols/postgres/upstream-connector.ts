@@ -17,6 +17,7 @@ import {
   serializeSaslResponse,
   serializeStartup,
 } from './codec';
+import { unsafeSetting } from './unsafe-setting';
 
 export interface UpstreamTarget {
   host: string;
@@ -236,12 +237,13 @@ function startup(
               break;
             }
             case BackendCode.ParameterStatus: {
-              const p = parseParameterStatus(frame.payload);
-              if (p.name === 'standard_conforming_strings' && p.value !== 'on')
+              const unsafe = unsafeSetting(frame.payload);
+              if (unsafe)
                 throw new UpstreamError(
-                  'upstream has standard_conforming_strings off; Vigil cannot police SQL read that way',
+                  `upstream starts with ${unsafe} set so that Vigil cannot police its SQL`,
                   'refused',
                 );
+              const p = parseParameterStatus(frame.payload);
               parameters.push([p.name, p.value]);
               break;
             }
