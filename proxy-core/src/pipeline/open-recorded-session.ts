@@ -82,6 +82,7 @@ export function openRecordedSession(deps: PipelineDeps, input: OpenSessionInput)
   };
   /** Shapes of allowed commands already searchable in this session (bounded). */
   const seenShapes = new Set<string>();
+  const storedDetails = new WeakSet<VerdictDetail>();
 
   const recorder = deps.createRecorder({
     path,
@@ -216,6 +217,9 @@ export function openRecordedSession(deps: PipelineDeps, input: OpenSessionInput)
       // Search needs each kind of command once per session, not every repetition of `SELECT … WHERE id = 42`;
       // every command stays in the recording, and every refused or held one is stored.
       if (entry.decision === 'allow') {
+        // A verdict the gate reused is one of a command shape already stored: no need to compute it again.
+        if (entry.detail && storedDetails.has(entry.detail)) return;
+        if (entry.detail) storedDetails.add(entry.detail);
         const shape = commandShape(entry.text);
         if (seenShapes.has(shape)) return;
         if (seenShapes.size < 10_000) seenShapes.add(shape);
