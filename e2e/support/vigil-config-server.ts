@@ -1,10 +1,10 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { REPO_ROOT } from './paths';
-import { freePort } from './vigil-server';
+import { freePort, stopProcess, waitForOutput } from './vigil-server';
 
 /** A running `vigil serve --config vigil.yaml` with the development issuer: its addresses and data directory. */
 export interface ConfiguredVigil {
@@ -28,8 +28,6 @@ export interface ConfiguredVigilOptions {
 }
 
 const VIGIL = join(REPO_ROOT, 'proxy-core/bin/vigil.js');
-const START_TIMEOUT_MS = 60_000;
-const STOP_TIMEOUT_MS = 10_000;
 const READY_LINE = /Vigil is listening: .*API (http:\/\/\S+)/;
 
 /**
@@ -76,10 +74,11 @@ export async function startConfiguredVigil(opts: ConfiguredVigilOptions): Promis
     await rm(dataDir, { recursive: true, force: true });
   };
   try {
-    await waitFor(
+    await waitForOutput(
       child,
-      () => READY_LINE.test(output),
+      () => READY_LINE.exec(output),
       () => output,
+      'its ready line',
     );
   } catch (error) {
     await stop();
@@ -99,42 +98,4 @@ export async function startConfiguredVigil(opts: ConfiguredVigilOptions): Promis
     logs: () => output,
     stop,
   };
-}
-
-function waitFor(child: ChildProcess, ready: () => boolean, logs: () => string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      done();
-      reject(new Error(`vigil serve was not ready within ${START_TIMEOUT_MS} ms:\n${logs()}`));
-    }, START_TIMEOUT_MS);
-    const check = () => {
-      if (!ready()) return;
-      done();
-      resolve();
-    };
-    const onExit = (code: number | null) => {
-      done();
-      reject(new Error(`vigil serve exited (${code}):\n${logs()}`));
-    };
-    const done = () => {
-      clearTimeout(timer);
-      child.stdout?.off('data', check);
-      child.off('exit', onExit);
-    };
-    child.stdout?.on('data', check);
-    child.once('exit', onExit);
-    check();
-  });
-}
-
-/** SIGTERM (the gateway seals its recordings), SIGKILL if it has not exited in time. */
-async function stopProcess(child: ChildProcess, pid: number): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  process.kill(pid, 'SIGTERM');
-  const timer = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), STOP_TIMEOUT_MS).unref());
-  if ((await Promise.race([exited, timer])) === 'timeout') {
-    process.kill(pid, 'SIGKILL');
-    await exited;
-  }
 }

@@ -95,10 +95,12 @@ export async function startVigil(): Promise<VigilServer> {
   }
 }
 
-function waitForOutput(
+/** Resolves with the first match of `find` in the gateway's output; rejects if it exits or takes too long. */
+export function waitForOutput(
   child: ChildProcess,
   find: () => RegExpExecArray | null,
   logs: () => string,
+  what = 'the agent token',
 ): Promise<RegExpExecArray> {
   return new Promise((resolve, reject) => {
     const check = () => {
@@ -109,11 +111,11 @@ function waitForOutput(
     };
     const onExit = (code: number | null) => {
       done();
-      reject(new Error(`vigil serve exited (${code}) before printing the agent token:\n${logs()}`));
+      reject(new Error(`vigil serve exited (${code}) before printing ${what}:\n${logs()}`));
     };
     const timer = setTimeout(() => {
       done();
-      reject(new Error(`vigil serve printed no agent token within ${START_TIMEOUT_MS} ms:\n${logs()}`));
+      reject(new Error(`vigil serve printed no ${what} within ${START_TIMEOUT_MS} ms:\n${logs()}`));
     }, START_TIMEOUT_MS);
     const done = () => {
       clearTimeout(timer);
@@ -142,7 +144,7 @@ async function waitForHttp(apiUrl: string): Promise<void> {
 }
 
 /** SIGTERM (the gateway seals its recordings), SIGKILL if it has not exited in time. */
-async function stopProcess(child: ChildProcess, pid: number): Promise<void> {
+export async function stopProcess(child: ChildProcess, pid: number): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   process.kill(pid, 'SIGTERM');
