@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -17,6 +16,7 @@ import {
   webhookSignatureValid,
 } from '../src/audit/sinks';
 import { silentLogger } from '../src/logger';
+import { writeSelfSignedCert } from '../src/net/self-signed-cert';
 import { openTempStore, type TempStore } from '../src/store/temp-store';
 
 // Real receivers on loopback: an HTTP server (webhook, Splunk HEC), TCP and UDP syslog listeners, a file.
@@ -250,29 +250,7 @@ describe('audit sinks against real receivers: exactly once, in order, across an 
     mkdirSync(certDir);
     const key = join(certDir, 'key.pem');
     const cert = join(certDir, 'cert.pem');
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=siem.test',
-        '-addext',
-        'subjectAltName=DNS:siem.test',
-        '-keyout',
-        key,
-        '-out',
-        cert,
-      ],
-      { stdio: 'ignore' },
-    );
+    writeSelfSignedCert({ keyPath: key, certPath: cert, names: ['DNS:siem.test'], days: 1 });
     const got: string[] = [];
     const server = createTlsServer({ key: readFileSync(key), cert: readFileSync(cert) }, (s) => {
       let buf = Buffer.alloc(0);

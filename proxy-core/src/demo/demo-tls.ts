@@ -1,7 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../logger';
+import { writeSelfSignedCert } from '../net/self-signed-cert';
 
 /**
  * A self-signed certificate for the demo's PostgreSQL listener, made once with the system's openssl
@@ -14,29 +14,7 @@ export function demoTls(dataDir: string, logger: Logger): { cert: string; key: s
   if (existsSync(cert) && existsSync(key)) return { cert, key };
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   try {
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-days',
-        '825',
-        '-subj',
-        '/CN=localhost',
-        '-addext',
-        'subjectAltName=DNS:localhost,IP:127.0.0.1',
-        '-keyout',
-        key,
-        '-out',
-        cert,
-      ],
-      { stdio: 'ignore' },
-    );
+    writeSelfSignedCert({ keyPath: key, certPath: cert, names: ['DNS:localhost', 'IP:127.0.0.1'], days: 825 });
     return { cert, key };
   } catch (err) {
     logger.warn('openssl not available: the demo PostgreSQL listener runs without TLS', { err });

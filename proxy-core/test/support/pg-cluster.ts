@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { freeLoopbackPort } from '../../src/demo/free-port';
+import { writeSelfSignedCert } from '../../src/net/self-signed-cert';
 
 /**
  * A throwaway PostgreSQL cluster built from the machine's initdb/pg_ctl, for integration tests.
@@ -65,27 +66,12 @@ export async function startPgCluster(opts: { ssl?: boolean; database?: string } 
   );
   const settings = ['-c listen_addresses=127.0.0.1', `-k ${dir}`, '-c fsync=off', '-c max_connections=600'];
   if (opts.ssl) {
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-days',
-        '2',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-keyout',
-        join(data, 'server.key'),
-        '-out',
-        join(data, 'server.crt'),
-      ],
-      { stdio: 'ignore' },
-    );
+    writeSelfSignedCert({
+      keyPath: join(data, 'server.key'),
+      certPath: join(data, 'server.crt'),
+      names: ['IP:127.0.0.1'],
+      days: 2,
+    });
     chmodSync(join(data, 'server.key'), 0o600);
     if (asRoot) {
       chownSync(join(data, 'server.key'), uid('postgres'), gid('postgres'));
