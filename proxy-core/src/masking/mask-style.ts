@@ -93,8 +93,85 @@ function partial(value: string, keep: number): string {
   return chars.join('');
 }
 
-export function hashValue(value: string, key: Uint8Array): string {
-  return `h:${createHmac('sha256', key).update(value, 'utf8').digest('hex').slice(0, 16)}`;
+/** `value` as a string is hashed as its UTF-8 bytes, so both forms of one value give one hash. */
+export function hashValue(value: string | Uint8Array, key: Uint8Array): string {
+  const hmac = createHmac('sha256', key);
+  if (typeof value === 'string') hmac.update(value, 'utf8');
+  else hmac.update(value);
+  return `h:${hmac.digest('hex').slice(0, 16)}`;
+}
+
+/**
+ * `partialAscii` on bytes, in place: false (and nothing changed) unless every byte is ASCII and none is a
+ * backslash. The masked value has the length of the original, so it can stay where it is.
+ */
+function partialAsciiInPlace(bytes: Uint8Array, start: number, end: number, keep: number): boolean {
+  let words = 0;
+  for (let i = start; i < end; i++) {
+    const k = BYTE_CLASS[bytes[i] as number] as number;
+    if (k === NOT_ASCII) return false;
+    words += k;
+  }
+  let visible = Math.min(keep, Math.floor(words / 2));
+  let cut = end;
+  while (visible > 0 && cut > start) {
+    cut--;
+    visible -= BYTE_CLASS[bytes[cut] as number] as number;
+  }
+  for (let i = start; i < cut; i++) if (BYTE_CLASS[bytes[i] as number] === WORD_BYTE) bytes[i] = 0x2a;
+  return true;
+}
+
+/** Per byte: 1 for an ASCII letter or digit, 0 for another ASCII byte, 2 for a backslash or a non-ASCII byte. */
+const WORD_BYTE = 1;
+const NOT_ASCII = 2;
+const BYTE_CLASS = new Uint8Array(256).map((_, c) => (c >= 0x80 || c === 0x5c ? NOT_ASCII : isAsciiWord(c) ? 1 : 0));
+
+/**
+ * Masks the value `bytes[start, end)` where it is, the same as `maskValue` would, when the masked form has the
+ * original's length: `partial` on ASCII values without backslash escapes (nearly all masked cells). False, with
+ * nothing changed, otherwise.
+ */
+export function maskInPlace(bytes: Uint8Array, start: number, end: number, style: MaskStyle): boolean {
+  if (styleName(style) !== 'partial' || end - start > 4096) return false;
+  return partialAsciiInPlace(
+    bytes,
+    start,
+    end,
+    (typeof style === 'object' ? style.keep : undefined) ?? DEFAULT_PARTIAL_KEEP,
+  );
+}
+
+function isAscii(src: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if ((src[i] as number) >= 0x80) return false;
+  return true;
+}
+
+const REDACTED_BYTES = new TextEncoder().encode(REDACTED);
+
+/**
+ * The masked form of the value `src[start, end)` as bytes, the same as `maskValue` gives, without decoding it, for
+ * `redact` and for `hash` of an ASCII value — or undefined: then use `maskValue` (or first `maskInPlace`). The
+ * result may be shared: read it, do not change it.
+ */
+export function maskAsciiBytes(
+  src: Uint8Array,
+  start: number,
+  end: number,
+  style: MaskStyle,
+  key?: Uint8Array,
+): Uint8Array | undefined {
+  switch (styleName(style)) {
+    case 'redact':
+      return REDACTED_BYTES;
+    case 'partial':
+      return undefined;
+    case 'hash': {
+      if (key === undefined || key.length === 0) throw new Error('the hash mask style needs a key');
+      if (!isAscii(src, start, end)) return undefined;
+      return Buffer.from(hashValue(src.subarray(start, end), key), 'latin1');
+    }
+  }
 }
 
 /** The masked form of a whole value. `key` is required for `hash`. */

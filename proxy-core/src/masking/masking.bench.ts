@@ -68,15 +68,23 @@ const FIELDS = ACCOUNTS.columns.map((name, i) => ({
   format: 0,
 }));
 
+/** Rows masked per second through `maskCells`, the gateway's path: each row's bytes indexed once, masked in place. */
 function rowsPerSecond(
   plan: MaskPlan,
   detectors: ReturnType<typeof compileMasking>['detectors'],
   rows: Uint8Array[][],
 ): number {
   const masker = createRowMasker({ plan, detectors, style: 'partial', binary: 'deny' });
+  const indexed = rows.map((values) => {
+    const lengths = Int32Array.from(values, (v) => v.length);
+    const starts = new Int32Array(values.length);
+    for (let i = 1; i < values.length; i++) starts[i] = (starts[i - 1] as number) + (lengths[i - 1] as number);
+    return { bytes: Buffer.concat(values), cells: { count: values.length, starts, lengths } };
+  });
   let i = 0;
   return rate(() => {
-    masker.maskRow(rows[i++ % rows.length] as Uint8Array[], []);
+    const row = indexed[i++ % indexed.length] as (typeof indexed)[number];
+    masker.maskCells(row.bytes, row.cells, []);
   }, 1);
 }
 

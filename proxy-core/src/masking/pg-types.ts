@@ -40,12 +40,24 @@ function quoteElement(s: string): string {
   return `"${s.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
 }
 
+/** Whether `renderMasked` gives a masked value of this type back unchanged (text, enums, domains, unknown types). */
+export function rendersAsIs(typeOid: number): boolean {
+  return !(
+    JSON_TYPES.has(typeOid) ||
+    TEXT_ARRAYS.has(typeOid) ||
+    typeOid === RECORD ||
+    typeOid === BYTEA ||
+    NO_TEXT.has(typeOid) ||
+    NUMERIC.has(typeOid)
+  );
+}
+
 /** The text-format value that replaces a whole masked value of type `typeOid`, or null (SQL NULL). */
 export function renderMasked(masked: string, typeOid: number): string | null {
+  if (rendersAsIs(typeOid)) return masked;
   if (JSON_TYPES.has(typeOid)) return JSON.stringify(masked);
   if (TEXT_ARRAYS.has(typeOid)) return `{${quoteElement(JSON_ARRAYS.has(typeOid) ? JSON.stringify(masked) : masked)}}`;
   if (typeOid === RECORD) return `(${quoteElement(masked)})`;
   if (typeOid === BYTEA) return `\\x${Buffer.from(masked, 'utf8').toString('hex')}`;
-  if (NO_TEXT.has(typeOid) || NUMERIC.has(typeOid)) return null;
-  return masked;
+  return null; // a type that cannot hold a mask (NO_TEXT, NUMERIC)
 }

@@ -39,6 +39,39 @@ function masker(plan: MaskPlan, binary: 'deny' | 'null' = 'deny', style: 'partia
 }
 
 describe('row masking', () => {
+  it('masks values that keep their length in place, and hands back the others', () => {
+    const fields = [field('id', undefined, 23), field('email'), field('note')];
+    const values = [enc('7'), enc('Zoë <zoe@example.com>'), enc('bob@example.com')];
+    const bytes = new Uint8Array(values.reduce((n, v) => n + v.length, 0));
+    const starts = new Int32Array(3);
+    const lengths = new Int32Array(3);
+    let o = 0;
+    values.forEach((v, i) => {
+      bytes.set(v, o);
+      starts[i] = o;
+      lengths[i] = v.length;
+      o += v.length;
+    });
+    const m = masker(planFor(fields, [2]));
+    const result = m.maskCells(bytes, { count: 3, starts, lengths }, []);
+    // The masked column's ASCII value is masked where it is; a detector hit in the other text gets a replacement.
+    expect(dec(bytes.subarray(bytes.length - 15))).toBe('***@******e.com');
+    expect(result).toMatchObject({ changed: true, resized: true });
+    expect(result.replaced[2]).toBeUndefined();
+    expect(dec(result.replaced[1])).toBe('Zoë <***@******e.com>');
+    expect(dec(bytes.subarray(0, 1))).toBe('7');
+    expect(result.masks.map((x) => x.rule)).toEqual(['detector:email', 'column:t.c2']);
+    const again = m.maskCells(bytes, { count: 3, starts, lengths }, []);
+    expect(again.resized).toBe(true);
+    const ascii = enc('carol@example.com');
+    const one = m.maskCells(
+      ascii,
+      { count: 3, starts: new Int32Array([0, 0, 0]), lengths: new Int32Array([-1, -1, 17]) },
+      [],
+    );
+    expect(one).toMatchObject({ changed: true, resized: false });
+    expect(dec(ascii)).toBe('*****@******e.com');
+  });
   it('masks masked columns whole and scans the rest, leaving clean rows untouched', () => {
     const fields = [field('id', undefined, 23), field('name'), field('email'), field('note')];
     const m = masker(planFor(fields, [2]));

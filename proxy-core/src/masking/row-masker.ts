@@ -4,12 +4,17 @@
  * passed — NULL, plus a deny signal unless `binary: 'null'`. Every other text value goes through the content
  * detectors, after a byte-level prefilter that skips values no detector can hit without decoding them.
  * A row that does not fit the plan (a plan that denies, a width mismatch) comes back all NULL with `deny` set.
+ *
+ * `maskCells` works on the row's bytes where they are (a `CellIndex` of offsets, reused row after row): a masked
+ * value that keeps its length (`partial` on ASCII, nearly every masked cell) is masked in place, so the row needs
+ * neither a copy nor a new message; only values of another length are handed back to be written anew. `maskRow` is
+ * the same over an array of values.
  */
 import type { Detector } from './detectors/detector';
-import { anyMayHit, byteFeatures } from './detectors/prefilter';
-import { type MaskStyle, maskValue } from './mask-style';
+import { anyMayHitOf, byteFeatures } from './detectors/prefilter';
+import { type MaskStyle, maskAsciiBytes, maskInPlace, maskValue } from './mask-style';
 import type { MaskAnnotation, MaskPlan, MaskStyleName } from './masking.types';
-import { renderMasked, type ScanMode, scanModeOf } from './pg-types';
+import { renderMasked, rendersAsIs, type ScanMode, scanModeOf } from './pg-types';
 import { maskDetected } from './text-masker';
 import { utf8Bytes, utf8Decoder, utf8Ranges } from './utf8';
 
@@ -31,8 +36,34 @@ export interface RowMaskResult {
   deny?: string;
 }
 
+/** Where a row's values are in its bytes: `lengths[i]` is -1 for NULL (the DataRow codec fills one). */
+export interface CellIndex {
+  count: number;
+  starts: Int32Array;
+  lengths: Int32Array;
+}
+
+/** What `maskCells` decided for one row. One object per masker, overwritten by the next call. */
+export interface MaskedCells {
+  /** Some value was masked: in place, or in `replaced`. */
+  changed: boolean;
+  /** Some value is in `replaced`: the row must be written anew. */
+  resized: boolean;
+  /**
+   * Per column: undefined keeps the value (as masked in place), null makes it NULL, bytes replace it (read them, do
+   * not change them).
+   */
+  replaced: Array<Uint8Array | null | undefined>;
+  masks: MaskAnnotation[];
+  deny: string | undefined;
+}
+
 export interface RowMasker {
-  /** `formats`: per column, or one for all, or empty for all text (Bind's result-format rule). */
+  /**
+   * `formats`: per column, or one for all, or empty for all text (Bind's result-format rule). Changes `bytes` in
+   * place: pass bytes no one else reads unmasked.
+   */
+  maskCells(bytes: Uint8Array, cells: CellIndex, formats: readonly number[]): MaskedCells;
   maskRow(values: ReadonlyArray<Uint8Array | null>, formats: readonly number[]): RowMaskResult;
 }
 
@@ -43,11 +74,6 @@ export function formatAt(formats: readonly number[], i: number): number {
   return (formats.length === 1 ? formats[0] : formats[i]) ?? 0;
 }
 
-function failClosed(values: ReadonlyArray<Uint8Array | null>, deny: string): RowMaskResult {
-  const masks = values.map((_, column): MaskAnnotation => ({ column, rule: 'deny', style: 'null' }));
-  return { values: values.map(() => null), changed: true, masks, deny };
-}
-
 export function createRowMasker(options: RowMaskerOptions): RowMasker {
   const { plan, detectors, style, key } = options;
   const styleName: MaskStyleName = typeof style === 'string' ? style : style.name;
@@ -55,78 +81,148 @@ export function createRowMasker(options: RowMaskerOptions): RowMasker {
     throw new Error('the hash mask style needs a key');
   const width = plan.columns.length;
   const scanModes = [0, 1].map((format) => plan.fields.map((f) => scanModeOf(f.typeOid, format)));
+  const typeOids = plan.fields.map((f) => f.typeOid);
+  const asIs = typeOids.map(rendersAsIs);
+  // The annotations of whole-column masks never change: one object per column and outcome, shared by every row.
+  const masked = plan.columns.map((c, column): MaskAnnotation | undefined =>
+    c.mask ? { column, rule: c.rule, style: styleName } : undefined,
+  );
+  const nulled = plan.columns.map((c, column): MaskAnnotation | undefined =>
+    c.mask ? { column, rule: c.rule, style: 'null' } : undefined,
+  );
+  const mayHit = anyMayHitOf(detectors);
+  const out: MaskedCells = { changed: false, resized: false, replaced: [], masks: [], deny: undefined };
 
-  /** A masked column's text value, replaced whole. */
-  function maskWhole(value: Uint8Array, i: number, rule: string, masks: MaskAnnotation[]): Uint8Array | null {
-    const rendered = renderMasked(maskValue(utf8Decoder.decode(value), style, key), plan.fields[i]?.typeOid ?? 0);
-    masks.push({ column: i, rule, style: rendered === null ? 'null' : styleName });
+  /** A masked column's text value, masked whole: in place (undefined), or its replacement. */
+  function maskWhole(bytes: Uint8Array, start: number, end: number, i: number): Uint8Array | null | undefined {
+    if (asIs[i]) {
+      if (maskInPlace(bytes, start, end, style)) {
+        out.masks.push(masked[i] as MaskAnnotation);
+        return undefined;
+      }
+      const fast = maskAsciiBytes(bytes, start, end, style, key);
+      if (fast !== undefined) {
+        out.masks.push(masked[i] as MaskAnnotation);
+        return fast;
+      }
+    }
+    const text = utf8Decoder.decode(bytes.subarray(start, end));
+    const rendered = renderMasked(maskValue(text, style, key), typeOids[i] ?? 0);
+    out.masks.push((rendered === null ? nulled[i] : masked[i]) as MaskAnnotation);
     return rendered === null ? null : utf8Bytes(rendered);
   }
 
   /** Any other value through the detectors: undefined when nothing was found (the common, fast case). */
   function scan(
-    value: Uint8Array,
+    bytes: Uint8Array,
+    start: number,
+    end: number,
     i: number,
     mode: ScanMode,
-    masks: () => MaskAnnotation[],
   ): Uint8Array | null | undefined {
-    const features = byteFeatures(value);
-    if (!anyMayHit(detectors, features)) return undefined;
-    const text = utf8Decoder.decode(value);
+    const features = byteFeatures(bytes, start, end);
+    if (!mayHit(features)) return undefined;
+    const text = utf8Decoder.decode(bytes.subarray(start, end));
     const detected = maskDetected(text, detectors, style, key, { features, json: mode === 'json' });
     if (!detected) return undefined;
     if (mode === 'null-on-hit') {
-      masks().push({ column: i, rule: `detector:${detected.hits[0]?.detector}`, style: 'null' });
+      out.masks.push({ column: i, rule: `detector:${detected.hits[0]?.detector}`, style: 'null' });
       return null;
     }
     const ranges = utf8Ranges(detected.text, detected.ranges);
     detected.hits.forEach((hit, k) => {
       const r = ranges[k];
-      masks().push({ column: i, rule: `detector:${hit.detector}`, style: styleName, start: r?.start, end: r?.end });
+      out.masks.push({ column: i, rule: `detector:${hit.detector}`, style: styleName, start: r?.start, end: r?.end });
     });
     return utf8Bytes(detected.text);
   }
 
-  return {
-    maskRow(values, formats) {
-      if (plan.deny !== undefined) return failClosed(values, plan.deny);
-      if (values.length !== width) {
-        return failClosed(values, `a DataRow has ${values.length} columns, RowDescription ${width}`);
-      }
-      let out: Array<Uint8Array | null> | undefined;
-      let masks: MaskAnnotation[] | undefined;
-      const annotations = () => {
-        masks ??= [];
-        return masks;
-      };
-      let deny: string | undefined;
-      for (let i = 0; i < width; i++) {
-        const value = values[i];
-        if (value === null || value === undefined) continue;
-        const column = plan.columns[i];
-        const format = formatAt(formats, i);
-        if (column?.mask) {
-          out ??= values.slice();
-          if (format === 0) {
-            out[i] = maskWhole(value, i, column.rule, annotations());
-            continue;
-          }
-          out[i] = null; // binary: never passed raw
-          annotations().push({ column: i, rule: column.rule, style: 'null' });
-          if (options.binary === 'deny') deny ??= `binary-format value of masked column ${i + 1} (masking policy)`;
+  function failClosed(count: number, deny: string): MaskedCells {
+    for (let column = 0; column < count; column++) {
+      out.replaced[column] = null;
+      out.masks.push({ column, rule: 'deny', style: 'null' });
+    }
+    out.changed = out.resized = true;
+    out.deny = deny;
+    return out;
+  }
+
+  function maskCells(bytes: Uint8Array, cells: CellIndex, formats: readonly number[]): MaskedCells {
+    const { count, starts, lengths } = cells;
+    if (out.resized) out.replaced = [];
+    if (out.masks.length > 0) out.masks = [];
+    out.changed = out.resized = false;
+    out.deny = undefined;
+    if (plan.deny !== undefined) return failClosed(count, plan.deny);
+    if (count !== width) return failClosed(count, `a DataRow has ${count} columns, RowDescription ${width}`);
+    for (let i = 0; i < width; i++) {
+      const length = lengths[i] as number;
+      if (length < 0) continue;
+      const start = starts[i] as number;
+      const format = formatAt(formats, i);
+      if (masked[i] !== undefined) {
+        out.changed = true;
+        if (format === 0) {
+          const whole = maskWhole(bytes, start, start + length, i);
+          if (whole === undefined) continue;
+          out.resized = true;
+          out.replaced[i] = whole;
           continue;
         }
-        const mode = scanModes[format === 0 ? 0 : 1]?.[i] ?? 'skip';
-        if (detectors.length === 0 || mode === 'skip') continue;
-        const scanned = scan(value, i, mode, annotations);
-        if (scanned === undefined) continue;
-        out ??= values.slice();
-        out[i] = scanned;
+        out.resized = true;
+        out.replaced[i] = null; // binary: never passed raw
+        out.masks.push(nulled[i] as MaskAnnotation);
+        if (options.binary === 'deny') out.deny ??= `binary-format value of masked column ${i + 1} (masking policy)`;
+        continue;
       }
-      if (!out) return { values: values as Array<Uint8Array | null>, changed: false, masks: NO_MASKS };
-      const result: RowMaskResult = { values: out, changed: true, masks: masks ?? NO_MASKS };
-      if (deny !== undefined) result.deny = deny;
-      return result;
+      const mode = (scanModes[format === 0 ? 0 : 1] as ScanMode[])[i] ?? 'skip';
+      if (detectors.length === 0 || mode === 'skip') continue;
+      const scanned = scan(bytes, start, start + length, i, mode);
+      if (scanned === undefined) continue;
+      out.changed = out.resized = true;
+      out.replaced[i] = scanned;
+    }
+    return out;
+  }
+
+  return {
+    maskCells,
+    maskRow(values, formats) {
+      const cells = indexValues(values);
+      const result = maskCells(cells.bytes, cells, formats);
+      if (!result.changed) return { values: values as Array<Uint8Array | null>, changed: false, masks: NO_MASKS };
+      const row: RowMaskResult = {
+        values: values.map((v, i) => {
+          const r = result.replaced[i];
+          if (r !== undefined) return r && Uint8Array.from(r);
+          const start = cells.starts[i] as number;
+          return v && cells.bytes.slice(start, start + v.length); // as masked in place
+        }),
+        changed: true,
+        masks: result.masks.slice(),
+      };
+      if (result.deny !== undefined) row.deny = result.deny;
+      return row;
     },
   };
+}
+
+/** Values laid end to end in one buffer, with their index. */
+function indexValues(values: ReadonlyArray<Uint8Array | null>): CellIndex & { bytes: Uint8Array } {
+  const count = values.length;
+  const starts = new Int32Array(count);
+  const lengths = new Int32Array(count);
+  let size = 0;
+  for (const v of values) size += v?.length ?? 0;
+  const bytes = new Uint8Array(size);
+  let o = 0;
+  values.forEach((v, i) => {
+    starts[i] = o;
+    lengths[i] = v === null ? -1 : v.length;
+    if (v !== null) {
+      bytes.set(v, o);
+      o += v.length;
+    }
+  });
+  return { count, starts, lengths, bytes };
 }

@@ -21,6 +21,7 @@ export const awsAccessKeyDetector: Detector = {
   name: 'aws_access_key',
   features: Feature.awsKeyId,
   minDigits: 0,
+  minSeparatedDigits: 0,
   scan(text: string, out: DetectorHit[]): void {
     eachMatch(KEY_ID, text, (m) => {
       out.push({ start: m.index, end: m.index + m[0].length, detector: 'aws_access_key' });
@@ -32,6 +33,7 @@ export const awsSecretDetector: Detector = {
   name: 'aws_secret',
   features: Feature.assign,
   minDigits: 0,
+  minSeparatedDigits: 0,
   scan(text: string, out: DetectorHit[]): void {
     let searchedTo = 0;
     eachMatch(SECRET_NAME, text, (name) => {

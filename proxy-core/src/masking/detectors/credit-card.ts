@@ -36,6 +36,7 @@ export const creditCardDetector: Detector = {
   name: 'credit_card',
   features: 0,
   minDigits: 13,
+  minSeparatedDigits: 0,
   scan(text: string, out: DetectorHit[]): void {
     eachMatch(CANDIDATE, text, (m) => {
       const length = validPrefixLength(m[0]);

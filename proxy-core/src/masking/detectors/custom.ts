@@ -38,6 +38,7 @@ export function compileCustomDetector(config: CustomDetectorConfig, path: string
     name,
     features: 0,
     minDigits: 0,
+    minSeparatedDigits: 0,
     scan(text: string, out: DetectorHit[]): void {
       eachMatch(re, text, (m) => {
         out.push({ start: m.index, end: m.index + m[0].length, detector: name });

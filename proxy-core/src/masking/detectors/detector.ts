@@ -8,7 +8,11 @@ export interface DetectorHit {
 
 /**
  * Cheap features of a text, computed in one pass over its bytes (prefilter.ts). A detector can only hit a text that
- * has one of its `features`, or at least `minDigits` ASCII digits; a detector with neither always runs.
+ * has one of its `features`, or a digit group long enough for it; a detector with neither always runs.
+ *
+ * A digit group is a run of ASCII digits in which consecutive digits are apart by at most three separators
+ * (space, `-`, `.`, `(`, `)`; a backslash, as COPY's text format escapes with it, is not counted). It is *separated*
+ * when such a separator occurs inside it or a `+` comes right before it.
  */
 export const Feature = {
   /** `@` */
@@ -23,12 +27,17 @@ export const Feature = {
   assign: 16,
   /** two upper-case letters then two digits: an IBAN's country and check digits */
   iban: 32,
+  /** `ssn` or `cial` (of `social`), any case: the keywords before a bare nine-digit SSN */
+  ssnWord: 64,
 } as const;
 
 export interface Detector {
   readonly name: string;
   readonly features: number;
+  /** Digits in one digit group a hit needs at least (0: no need). */
   readonly minDigits: number;
+  /** Digits in one separated digit group a hit needs at least (0: no need). */
+  readonly minSeparatedDigits: number;
   /** Appends validated hits in `text` to `out`. Must run in time linear in `text.length`. */
   scan(text: string, out: DetectorHit[]): void;
 }

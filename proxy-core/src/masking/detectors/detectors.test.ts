@@ -241,6 +241,73 @@ describe('scanText', () => {
       expect(scanText(text, ALL).length, text).toBeGreaterThan(0);
     }
   });
+  it('the prefilter never hides a hit on random texts of digits, separators, words and signs', () => {
+    // Pieces that build cards, phone numbers, SSNs and IBANs, and the characters that sit between their digits.
+    const pieces = [
+      ...['4111', '1111', '415', '555', '0100', '123', '45', '6789', '0', '9', '12', '34', '56', '78'],
+      ...['4111 1111 1111 1111', '4111-1111-1111-1111', '4111111111111111', '378282246310005'],
+      ...[
+        '(415) 555-0100',
+        '415.555.0100',
+        '+44 (20) 7946 0958',
+        '+44 (20) (7946) 0958',
+        '+1 (234) (567) 8901',
+        '+14155550100',
+        '020 7946 0958',
+        '06 12 34 56 78',
+      ],
+      ...['123-45-6789', '123 45 6789', '123456789', 'DE89 3704 0044 0532 0130 00'],
+    ];
+    const between = [
+      ' ',
+      '-',
+      '.',
+      '(',
+      ')',
+      ' (',
+      ') ',
+      ')(',
+      ') (',
+      '+',
+      '+1 ',
+      '\\ ',
+      'ssn ',
+      'SSN: ',
+      'x',
+      '/',
+      '',
+    ];
+    let seed = 42;
+    const next = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    let hitsSeen = 0;
+    for (let n = 0; n < 20_000; n++) {
+      let text = '';
+      for (let k = 1 + next(9); k > 0; k--) text += `${between[next(between.length)]}${pieces[next(pieces.length)]}`;
+      const features = textFeatures(text);
+      expect(byteFeatures(Buffer.from(text)), text).toBe(features);
+      for (const d of ALL) {
+        const hits: DetectorHit[] = [];
+        d.scan(text, hits);
+        if (hits.length === 0) continue;
+        hitsSeen++;
+        expect(mayHit(d, features), `${d.name}: ${text}`).toBe(true);
+      }
+    }
+    expect(hitsSeen).toBeGreaterThan(10_000);
+  });
+  it('the prefilter lets hex digests and ids through without a scan', () => {
+    const clean = ['5d41402abc4b2a76b9719d911017c592', 'order 12345678', 'v1.2.3', 'Lisbon'];
+    for (const text of clean) expect(ALL.filter((d) => mayHit(d, textFeatures(text))).map((d) => d.name)).toEqual([]);
+  });
+  it('the prefilter reads through COPY text escapes', () => {
+    // COPY ... (DELIMITER ' ') escapes a space in the data as `\ `; decoded, these are a card and a secret.
+    const card = textFeatures('4111\\ 1111\\ 1111\\ 1111');
+    expect(mayHit(BUILTIN.credit_card, card)).toBe(true);
+    expect(mayHit(BUILTIN.generic_secret, textFeatures('token\\:abc'))).toBe(true);
+  });
   it('runs in linear time on adversarial input', () => {
     const long = `${'a'.repeat(200_000)} ${'1 '.repeat(100_000)}${'-'.repeat(50_000)}@${'x.'.repeat(50_000)}`;
     const t0 = performance.now();

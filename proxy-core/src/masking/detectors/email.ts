@@ -50,6 +50,7 @@ export const emailDetector: Detector = {
   name: 'email',
   features: Feature.at,
   minDigits: 0,
+  minSeparatedDigits: 0,
   scan(text: string, out: DetectorHit[]): void {
     let from = 0;
     for (let at = text.indexOf('@', from); at !== -1; at = text.indexOf('@', from)) {

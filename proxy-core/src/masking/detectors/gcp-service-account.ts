@@ -31,6 +31,7 @@ export const gcpServiceAccountDetector: Detector = {
   name: 'gcp_service_account',
   features: Feature.assign,
   minDigits: 0,
+  minSeparatedDigits: 0,
   scan(text: string, out: DetectorHit[]): void {
     const serviceAccount = text.includes('service_account');
     eachMatch(KEY, text, (m) => {

@@ -26,6 +26,7 @@ export const genericSecretDetector: Detector = {
   name: 'generic_secret',
   features: Feature.assign,
   minDigits: 0,
+  minSeparatedDigits: 0,
   scan(text: string, out: DetectorHit[]): void {
     eachMatch(ASSIGNMENT, text, (m) => {
       for (let g = 1; g <= 4; g++) {

@@ -56,6 +56,7 @@ export const ibanDetector: Detector = {
   name: 'iban',
   features: Feature.iban,
   minDigits: 0,
+  minSeparatedDigits: 0,
   scan(text: string, out: DetectorHit[]): void {
     eachMatch(CANDIDATE, text, (m) => {
       const end = validEnd(text, m.index, IBAN_LENGTH.get(m[0].slice(0, 2)));

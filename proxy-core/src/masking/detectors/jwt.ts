@@ -19,6 +19,7 @@ export const jwtDetector: Detector = {
   name: 'jwt',
   features: Feature.jwt,
   minDigits: 0,
+  minSeparatedDigits: 0,
   scan(text: string, out: DetectorHit[]): void {
     eachMatch(CANDIDATE, text, (m) => {
       if (headerHasAlg(m[0].slice(0, m[0].indexOf('.')))) {

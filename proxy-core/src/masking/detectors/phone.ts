@@ -29,7 +29,8 @@ const DOUBLE_SEPARATOR = /[ .-]{2}/;
 export const phoneDetector: Detector = {
   name: 'phone',
   features: 0,
-  minDigits: 8,
+  minDigits: 0,
+  minSeparatedDigits: 8,
   scan(text: string, out: DetectorHit[]): void {
     eachMatch(INTERNATIONAL, text, (m) => {
       const digits = digitCount(m[0]);

@@ -12,6 +12,7 @@ export const privateKeyDetector: Detector = {
   name: 'private_key',
   features: Feature.dashes,
   minDigits: 0,
+  minSeparatedDigits: 0,
   scan(text: string, out: DetectorHit[]): void {
     eachMatch(BEGIN, text, (m) => {
       const bodyStart = m.index + m[0].length;

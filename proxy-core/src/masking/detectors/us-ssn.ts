@@ -5,7 +5,7 @@
  * group 00, serial 0000.
  * @see https://www.ssa.gov/employer/randomization.html
  */
-import { type Detector, type DetectorHit, eachMatch } from './detector';
+import { type Detector, type DetectorHit, eachMatch, Feature } from './detector';
 
 const SEPARATED = /(?<![\w.-])(\d{3})([- ])(\d{2})\2(\d{4})(?![\w]|[.-]\d)/g;
 const KEYWORDED = /(?:ssn|social[ _-]?security(?:[ _-]?(?:number|no))?)\W{1,12}?(\d{9})(?![\w]|[.-]\d)/dgi;
@@ -17,8 +17,9 @@ function validParts(area: string, group: string, serial: string): boolean {
 
 export const usSsnDetector: Detector = {
   name: 'us_ssn',
-  features: 0,
-  minDigits: 9,
+  features: Feature.ssnWord,
+  minDigits: 0,
+  minSeparatedDigits: 9,
   scan(text: string, out: DetectorHit[]): void {
     eachMatch(SEPARATED, text, (m) => {
       if (validParts(m[1] as string, m[3] as string, m[4] as string)) {

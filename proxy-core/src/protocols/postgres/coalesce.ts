@@ -5,18 +5,27 @@
  */
 export function coalesce(views: readonly Uint8Array[]): Uint8Array[] {
   const out: Uint8Array[] = [];
-  let run: Uint8Array | undefined;
+  // The current run: its first view, and where it ends so far (one view is made per run, not per join).
+  let first: Uint8Array | undefined;
+  let end = 0;
   for (const v of views) {
     if (v.length === 0) continue;
-    if (run && run.buffer === v.buffer && run.byteOffset + run.length === v.byteOffset) {
-      run = new Uint8Array(run.buffer, run.byteOffset, run.length + v.length);
+    if (first && first.buffer === v.buffer && end === v.byteOffset) {
+      end += v.length;
       continue;
     }
-    if (run) out.push(run);
-    run = v;
+    if (first) out.push(runOf(first, end));
+    first = v;
+    end = v.byteOffset + v.length;
   }
-  if (run) out.push(run);
+  if (first) out.push(runOf(first, end));
   return out;
+}
+
+function runOf(first: Uint8Array, end: number): Uint8Array {
+  return end === first.byteOffset + first.length
+    ? first
+    : new Uint8Array(first.buffer, first.byteOffset, end - first.byteOffset);
 }
 
 /** One buffer for a batch: the views themselves when they are one run, else a single copy. */

@@ -19,8 +19,9 @@ import {
   BackendCode,
   BufferReader,
   ByteSlab,
-  dataRowValues,
   FrontendCode,
+  indexDataRow,
+  newDataRowIndex,
   type PgFrame,
   parseBind,
   parseCopyResponse,
@@ -29,8 +30,8 @@ import {
   parseParse,
   parseQuery,
   parseRowDescription,
+  rewriteDataRow,
   serializeCopyData,
-  serializeDataRow,
 } from './codec';
 import { maskErrorOrNotice, maskNotification } from './free-text-fields';
 import type { ResultMasker } from './result-masker.types';
@@ -90,6 +91,8 @@ export class PgResultMasker implements ResultMasker {
   private maskedInResult = 0;
   /** Re-encoded rows of one result are carved from shared slabs: adjacent, so they go out as one write. */
   private readonly slab = new ByteSlab();
+  /** Where the current DataRow's values are, reused row after row. */
+  private readonly cells = newDataRowIndex();
 
   constructor(private readonly opts: PgResultMaskerOptions) {}
 
@@ -245,11 +248,13 @@ export class PgResultMasker implements ResultMasker {
   private maskRow(frame: PgFrame, messageIndex: number): Uint8Array {
     this.rowsForExecute();
     const masker = this.rows ?? this.detectorsOnly();
-    const result = masker.maskRow(dataRowValues(frame.payload), this.rowFormats);
+    const cells = indexDataRow(frame.payload, this.cells);
+    // The frame is a view of a buffer read from the upstream that nothing else holds: masked in place.
+    const result = masker.maskCells(frame.payload, cells, this.rowFormats);
     const row = this.rowIndex++;
     if (!result.changed) return frame.bytes;
     this.note(result.masks, messageIndex, row);
-    return serializeDataRow(result.values, this.slab);
+    return result.resized ? rewriteDataRow(frame.payload, cells, result.replaced, this.slab) : frame.bytes;
   }
 
   private onCopyOut(payload: Uint8Array): void {

@@ -1,3 +1,4 @@
+import type { DataRowIndex } from './backend-parser';
 import { BufferWriter } from './buffer-writer';
 import type { ByteSlab } from './byte-slab';
 import { AuthCode, BackendCode } from './message-codes';
@@ -52,32 +53,76 @@ export function serializeDataRow(values: readonly (Uint8Array | null)[], slab?: 
   const count = values.length;
   let size = 7 + 4 * count;
   for (let i = 0; i < count; i++) size += values[i]?.length ?? 0;
-  const out = slab ? slab.alloc(size) : new Uint8Array(size);
-  const length = size - 1;
-  out[0] = BackendCode.DataRow;
-  out[1] = length >>> 24;
-  out[2] = (length >>> 16) & 0xff;
-  out[3] = (length >>> 8) & 0xff;
-  out[4] = length & 0xff;
+  const out = allocDataRow(size, slab);
   out[5] = count >>> 8;
   out[6] = count & 0xff;
   let o = 7;
   for (let i = 0; i < count; i++) {
     const value = values[i];
-    if (value == null) {
-      out[o] = out[o + 1] = out[o + 2] = out[o + 3] = 0xff;
-      o += 4;
-      continue;
-    }
-    const len = value.length;
-    out[o] = len >>> 24;
-    out[o + 1] = (len >>> 16) & 0xff;
-    out[o + 2] = (len >>> 8) & 0xff;
-    out[o + 3] = len & 0xff;
-    out.set(value, o + 4);
-    o += 4 + len;
+    putInt32(out, o, value == null ? -1 : value.length);
+    if (value != null) out.set(value, o + 4);
+    o += 4 + (value?.length ?? 0);
   }
   return out;
+}
+
+/** A DataRow of `size` bytes with its type and length written. */
+function allocDataRow(size: number, slab: ByteSlab | undefined): Uint8Array {
+  const out = slab ? slab.alloc(size) : new Uint8Array(size);
+  out[0] = BackendCode.DataRow;
+  putInt32(out, 1, size - 1);
+  return out;
+}
+
+function putInt32(out: Uint8Array, o: number, v: number): void {
+  out[o] = v >>> 24;
+  out[o + 1] = (v >>> 16) & 0xff;
+  out[o + 2] = (v >>> 8) & 0xff;
+  out[o + 3] = v & 0xff;
+}
+
+/**
+ * A DataRow like the one `index` describes, with `replaced[i]` instead of value i where it is not undefined (null
+ * writes SQL NULL). The runs of kept values between replacements are copied whole, length words included.
+ */
+export function rewriteDataRow(
+  payload: Uint8Array,
+  index: DataRowIndex,
+  replaced: ReadonlyArray<Uint8Array | null | undefined>,
+  slab?: ByteSlab,
+): Uint8Array {
+  const { count, starts, lengths } = index;
+  let size = 5 + payload.length;
+  for (let i = 0; i < count && i < replaced.length; i++) {
+    const r = replaced[i];
+    if (r !== undefined) size += (r === null ? 0 : r.length) - Math.max(lengths[i] as number, 0);
+  }
+  const out = allocDataRow(size, slab);
+  let o = 5;
+  let from = 0;
+  for (let i = 0; i < count && i < replaced.length; i++) {
+    const r = replaced[i];
+    if (r === undefined) continue;
+    const start = starts[i] as number;
+    o = copyBytes(payload, from, start - 4, out, o);
+    putInt32(out, o, r === null ? -1 : r.length);
+    o += 4;
+    if (r !== null) o = copyBytes(r, 0, r.length, out, o);
+    from = start + Math.max(lengths[i] as number, 0);
+  }
+  copyBytes(payload, from, payload.length, out, o);
+  return out;
+}
+
+/** Copies `src[from, to)` to `dst` at `at`; returns the end. Short runs by hand: a view per copy costs more. */
+function copyBytes(src: Uint8Array, from: number, to: number, dst: Uint8Array, at: number): number {
+  const n = to - from;
+  if (n < 48) {
+    for (let k = 0; k < n; k++) dst[at + k] = src[from + k] as number;
+  } else {
+    dst.set(src.subarray(from, to), at);
+  }
+  return at + n;
 }
 
 export function serializeCommandComplete(tag: string): Uint8Array {

@@ -1,8 +1,10 @@
 /**
  * Exact-size views carved out of larger buffers, for messages built once per row. V8 gives each
  * Uint8Array over 64 bytes its own off-heap store, which costs several times the encoding itself;
- * a view of a slab does not (the idea behind Node's Buffer pool). One per session, never shared:
- * a slab stays alive while any view of it does, so at most one slab per session is held extra.
+ * a view of a slab does not (the idea behind Node's Buffer pool). Views are packed back to back, so
+ * messages built one after another are one run of bytes (coalesce.ts joins them into one write).
+ * One per session, never shared: a slab stays alive while any view of it does, so at most one slab
+ * per session is held extra.
  */
 export class ByteSlab {
   private slab: Uint8Array;
@@ -21,8 +23,7 @@ export class ByteSlab {
       this.offset = 0;
     }
     const start = this.offset;
-    // Keep views 8-byte aligned, as Node's pool does.
-    this.offset = (start + size + 7) & ~7;
+    this.offset = start + size;
     return this.slab.subarray(start, start + size);
   }
 }

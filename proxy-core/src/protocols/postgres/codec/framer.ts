@@ -53,7 +53,8 @@ export class MessageFramer {
 
   push(chunk: Uint8Array): void {
     if (chunk.length === 0) return;
-    this.chunks.push(chunk);
+    // Views of a plain Uint8Array: a Buffer's subarray() builds a Buffer, several times dearer, once per message.
+    this.chunks.push(chunk instanceof Buffer ? new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length) : chunk);
     this.total += chunk.length;
   }
 
