@@ -31,7 +31,7 @@ export async function benchApprovalCard(): Promise<BenchResult[]> {
       toCard.push(performance.now() - t0);
       const id = await page.locator('[data-approval-id]').nth(before).getAttribute('data-approval-id');
       await page.evaluate(async (approvalId) => {
-        const me = await (await fetch('/api/me')).json();
+        const me = (await (await fetch('/api/me')).json()) as { csrf: string };
         await fetch(`/api/approvals/${approvalId}/decision`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrf },

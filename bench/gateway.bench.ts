@@ -103,10 +103,16 @@ export async function benchGateway(): Promise<BenchResult[]> {
         against: 'recording only',
       });
     }
-    const bulkPlain = timedPsql('SELECT id, email, note FROM bulk', viaVigil);
-    const bulkMasked = timedPsql('SELECT id, email, note FROM bulk', masked);
+    // Best of three each, alternating: client, gateway and server share two cores, and one run can lose a core.
+    const bulkRuns = [0, 1, 2].map(() => ({
+      plain: timedPsql('SELECT id, email, note FROM bulk', viaVigil),
+      masked: timedPsql('SELECT id, email, note FROM bulk', masked),
+    }));
+    const best = (runs: Array<{ mbps: number }>) => runs.reduce((a, b) => (b.mbps > a.mbps ? b : a));
+    const bulkPlain = best(bulkRuns.map((r) => r.plain));
+    const bulkMasked = best(bulkRuns.map((r) => r.masked));
     results.push({
-      name: 'SELECT 500k rows, email column masked',
+      name: 'SELECT 500k rows, email column masked (best of 3)',
       value: bulkMasked.mbps,
       unit: 'MB/s',
       ratio: bulkMasked.mbps / bulkPlain.mbps,

@@ -54,7 +54,9 @@ export interface MaskedCells {
    * not change them).
    */
   replaced: Array<Uint8Array | null | undefined>;
+  /** The first `maskCount` entries are this row's (the array is reused, not cleared). */
   masks: MaskAnnotation[];
+  maskCount: number;
   deny: string | undefined;
 }
 
@@ -91,24 +93,27 @@ export function createRowMasker(options: RowMaskerOptions): RowMasker {
     c.mask ? { column, rule: c.rule, style: 'null' } : undefined,
   );
   const mayHit = anyMayHitOf(detectors);
-  const out: MaskedCells = { changed: false, resized: false, replaced: [], masks: [], deny: undefined };
+  const out: MaskedCells = { changed: false, resized: false, replaced: [], masks: [], maskCount: 0, deny: undefined };
+  const annotate = (mask: MaskAnnotation) => {
+    out.masks[out.maskCount++] = mask;
+  };
 
   /** A masked column's text value, masked whole: in place (undefined), or its replacement. */
   function maskWhole(bytes: Uint8Array, start: number, end: number, i: number): Uint8Array | null | undefined {
     if (asIs[i]) {
       if (maskInPlace(bytes, start, end, style)) {
-        out.masks.push(masked[i] as MaskAnnotation);
+        annotate(masked[i] as MaskAnnotation);
         return undefined;
       }
       const fast = maskAsciiBytes(bytes, start, end, style, key);
       if (fast !== undefined) {
-        out.masks.push(masked[i] as MaskAnnotation);
+        annotate(masked[i] as MaskAnnotation);
         return fast;
       }
     }
     const text = utf8Decoder.decode(bytes.subarray(start, end));
     const rendered = renderMasked(maskValue(text, style, key), typeOids[i] ?? 0);
-    out.masks.push((rendered === null ? nulled[i] : masked[i]) as MaskAnnotation);
+    annotate((rendered === null ? nulled[i] : masked[i]) as MaskAnnotation);
     return rendered === null ? null : utf8Bytes(rendered);
   }
 
@@ -126,13 +131,13 @@ export function createRowMasker(options: RowMaskerOptions): RowMasker {
     const detected = maskDetected(text, detectors, style, key, { features, json: mode === 'json' });
     if (!detected) return undefined;
     if (mode === 'null-on-hit') {
-      out.masks.push({ column: i, rule: `detector:${detected.hits[0]?.detector}`, style: 'null' });
+      annotate({ column: i, rule: `detector:${detected.hits[0]?.detector}`, style: 'null' });
       return null;
     }
     const ranges = utf8Ranges(detected.text, detected.ranges);
     detected.hits.forEach((hit, k) => {
       const r = ranges[k];
-      out.masks.push({ column: i, rule: `detector:${hit.detector}`, style: styleName, start: r?.start, end: r?.end });
+      annotate({ column: i, rule: `detector:${hit.detector}`, style: styleName, start: r?.start, end: r?.end });
     });
     return utf8Bytes(detected.text);
   }
@@ -140,7 +145,7 @@ export function createRowMasker(options: RowMaskerOptions): RowMasker {
   function failClosed(count: number, deny: string): MaskedCells {
     for (let column = 0; column < count; column++) {
       out.replaced[column] = null;
-      out.masks.push({ column, rule: 'deny', style: 'null' });
+      annotate({ column, rule: 'deny', style: 'null' });
     }
     out.changed = out.resized = true;
     out.deny = deny;
@@ -150,7 +155,7 @@ export function createRowMasker(options: RowMaskerOptions): RowMasker {
   function maskCells(bytes: Uint8Array, cells: CellIndex, formats: readonly number[]): MaskedCells {
     const { count, starts, lengths } = cells;
     if (out.resized) out.replaced = [];
-    if (out.masks.length > 0) out.masks = [];
+    out.maskCount = 0;
     out.changed = out.resized = false;
     out.deny = undefined;
     if (plan.deny !== undefined) return failClosed(count, plan.deny);
@@ -171,7 +176,7 @@ export function createRowMasker(options: RowMaskerOptions): RowMasker {
         }
         out.resized = true;
         out.replaced[i] = null; // binary: never passed raw
-        out.masks.push(nulled[i] as MaskAnnotation);
+        annotate(nulled[i] as MaskAnnotation);
         if (options.binary === 'deny') out.deny ??= `binary-format value of masked column ${i + 1} (masking policy)`;
         continue;
       }
@@ -199,7 +204,7 @@ export function createRowMasker(options: RowMaskerOptions): RowMasker {
           return v && cells.bytes.slice(start, start + v.length); // as masked in place
         }),
         changed: true,
-        masks: result.masks.slice(),
+        masks: result.masks.slice(0, result.maskCount),
       };
       if (result.deny !== undefined) row.deny = result.deny;
       return row;

@@ -97,11 +97,16 @@ for (const c of ' ().-') KIND[c.charCodeAt(0)] = SEPARATOR;
 KIND[92] = BACKSLASH;
 for (const c of '@:=+ln') KIND[c.charCodeAt(0)] = SIGN;
 
+/** The four bytes ending at `i` (not before `start`), newest lowest: what `step` looks back on. */
+function windowAt(bytes: Uint8Array, start: number, i: number): number {
+  let w = 0;
+  for (let k = Math.max(start, i - 3); k <= i; k++) w = (w << 8) | (bytes[k] as number);
+  return w;
+}
+
 /** The features of `bytes[start, end)`. */
 export function byteFeatures(bytes: Uint8Array, start = 0, end = bytes.length): Features {
   let f = 0;
-  /** The last four bytes, newest lowest. */
-  let w = 0;
   /** Digits in the current group (0 outside one), and separators since its last digit. */
   let group = 0;
   let gap = 0;
@@ -112,7 +117,6 @@ export function byteFeatures(bytes: Uint8Array, start = 0, end = bytes.length): 
   let maxSeparated = 0;
   for (let i = start; i < end; i++) {
     const c = bytes[i] as number;
-    w = (w << 8) | c;
     const kind = KIND[c] as number;
     if (kind <= DIGIT) {
       // A digit (kind 1) extends or starts the group, a plain byte (kind 0) ends it.
@@ -131,10 +135,11 @@ export function byteFeatures(bytes: Uint8Array, start = 0, end = bytes.length): 
       } else {
         group = separated = pending = 0;
       }
-      if (c === 45) f = step(f, w, c);
+      if (c === 45) f = step(f, windowAt(bytes, start, i), c);
     } else if (kind === SIGN) {
       group = separated = 0;
       pending = c === 43 ? 1 : 0; // `+`: the next digit starts a separated group
+      const w = windowAt(bytes, start, i);
       f = step(f, w, c);
       // An IBAN's `DE89`: this capital, one before it, then two digits.
       if (

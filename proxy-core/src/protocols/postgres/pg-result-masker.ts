@@ -89,6 +89,8 @@ export class PgResultMasker implements ResultMasker {
   private strict = false;
   private pending: Array<Record<string, unknown>> = [];
   private maskedInResult = 0;
+  /** Masks not yet added to the session's counter (it is told once per write, not per row). */
+  private unreported = 0;
   /** Re-encoded rows of one result are carved from shared slabs: adjacent, so they go out as one write. */
   private readonly slab = new ByteSlab();
   /** Where the current DataRow's values are, reused row after row. */
@@ -195,6 +197,10 @@ export class PgResultMasker implements ResultMasker {
 
   /** Mask annotations of the messages just sent, now that the frame that carried them is recorded. */
   flushAnnotations(frame: number): void {
+    if (this.unreported > 0) {
+      this.opts.session.countMasked(this.unreported);
+      this.unreported = 0;
+    }
     if (this.pending.length === 0) return;
     for (const a of this.pending) this.opts.session.annotate({ type: 'mask', frame, ...a });
     this.pending = [];
@@ -253,7 +259,7 @@ export class PgResultMasker implements ResultMasker {
     const result = masker.maskCells(frame.payload, cells, this.rowFormats);
     const row = this.rowIndex++;
     if (!result.changed) return frame.bytes;
-    this.note(result.masks, messageIndex, row);
+    this.note(result.masks, messageIndex, row, result.maskCount);
     return result.resized ? rewriteDataRow(frame.payload, cells, result.replaced, this.slab) : frame.bytes;
   }
 
@@ -286,10 +292,16 @@ export class PgResultMasker implements ResultMasker {
     return result.bytes;
   }
 
-  private note(masks: MaskAnnotation[], message: number, row: number): void {
-    this.opts.session.countMasked(masks.length);
-    this.maskedInResult += masks.length;
-    for (const m of masks) {
+  /** `count`: how many of `masks` are this message's (all by default). */
+  private note(masks: MaskAnnotation[], message: number, row: number, count = masks.length): void {
+    this.unreported += count;
+    this.maskedInResult += count;
+    if (this.cellNotes >= MAX_CELL_ANNOTATIONS) {
+      this.cellNotes += count;
+      return;
+    }
+    for (let k = 0; k < count; k++) {
+      const m = masks[k] as MaskAnnotation;
       if (this.cellNotes++ >= MAX_CELL_ANNOTATIONS) return;
       this.pending.push({
         message,
