@@ -112,13 +112,14 @@ function partialAsciiInPlace(bytes: Uint8Array, start: number, end: number, keep
     if (k === NOT_ASCII) return false;
     words += k;
   }
-  let visible = Math.min(keep, Math.floor(words / 2));
-  let cut = end;
-  while (visible > 0 && cut > start) {
-    cut--;
-    visible -= BYTE_CLASS[bytes[cut] as number] as number;
+  // Every word byte but the last `keep` (at most half of them) becomes '*'.
+  let hidden = words - Math.min(keep, Math.floor(words / 2));
+  for (let i = start; hidden > 0; i++) {
+    if (BYTE_CLASS[bytes[i] as number] === WORD_BYTE) {
+      bytes[i] = 0x2a;
+      hidden--;
+    }
   }
-  for (let i = start; i < cut; i++) if (BYTE_CLASS[bytes[i] as number] === WORD_BYTE) bytes[i] = 0x2a;
   return true;
 }
 
