@@ -155,6 +155,25 @@ describe('masked values never reach the client', () => {
     await c.end().catch(() => {});
   });
 
+  it('statements that differ only in numbers share an analysis, except where a number names a column', async () => {
+    const c = await h.client();
+    c.on('error', () => {});
+    for (const id of [1, 2, 1]) {
+      const out = await received(c, `SELECT id, name, ssn FROM customers WHERE id = ${id}`);
+      expect(out).toContain(`"id":${id}`);
+      expectNoPii(out);
+    }
+    // ORDER BY 1 sorts by id; ORDER BY 3 would sort by the masked ssn (a side channel): same shape, other verdict.
+    const byId = await received(c, 'SELECT id, name, ssn FROM customers ORDER BY 1');
+    expect(byId).toContain('"id":1');
+    expectNoPii(byId);
+    const bySsn = await received(c, 'SELECT id, name, ssn FROM customers ORDER BY 3');
+    expect(bySsn).toMatch(/ORDER BY/);
+    expect(bySsn).toContain('"error"');
+    expectNoPii(bySsn);
+    await c.end().catch(() => {});
+  });
+
   it('binary result format of a masked column is never passed raw', async () => {
     const c = await h.client();
     c.on('error', () => {});

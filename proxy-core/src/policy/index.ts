@@ -1,5 +1,6 @@
 /** The policy layer's public API (issue 3 §1, §2): classification, actions, the policy schema and decisions. */
 export { categorizeFunction, FUNCTION_CATEGORIES, type FunctionCategory } from './function-categories';
+export { numericShape } from './literal-shape';
 export type * from './policy.types';
 export { type CompiledPolicy, type CompiledRule, compilePolicy, decide, describeAction } from './policy-engine';
 export {

@@ -15,6 +15,7 @@ import {
   type StatementLineage,
 } from '../../masking';
 import type { RecordedSession } from '../../pipeline/recorded-session.types';
+import { numericShape } from '../../policy';
 import {
   BackendCode,
   BufferReader,
@@ -49,14 +50,29 @@ type Expected =
 
 interface PreparedPlan {
   lineage: StatementLineage | undefined;
+  /** Its RowDescription (from Describe), parsed and as a cache key. */
   fields?: RowDescriptionField[];
+  shape?: string;
 }
 
 interface PortalPlan {
   statement: string;
   formats: number[];
-  plan?: MaskPlan;
+  rows?: ResultRows;
 }
+
+/** How the rows of one result are masked: the plan and the masker built for it. */
+interface ResultRows {
+  plan: MaskPlan;
+  masker: RowMasker;
+  /** Result formats per column, or one for all, or none for all text (Bind's rule). */
+  formats: number[];
+}
+
+/** Results of statements the session cannot tell, cached under one key. */
+const UNKNOWN_STATEMENT = {};
+/** Result shapes cached per statement; a statement with more (ever-changing column lists) builds its own. */
+const MAX_SHAPES_PER_STATEMENT = 16;
 
 /** Per-cell annotations kept per result; beyond this a result's masks are summarized. */
 const MAX_CELL_ANNOTATIONS = 500;
@@ -81,8 +97,12 @@ export class PgResultMasker implements ResultMasker {
   private readonly statements = new Map<string, PreparedPlan>();
   private readonly portals = new Map<string, PortalPlan>();
   private readonly queue: Expected[] = [];
-  private rows: RowMasker | undefined;
-  private rowFormats: number[] = [];
+  private rows: ResultRows | undefined;
+  /**
+   * Row maskers by statement (the lineage object, which the analysis cache keeps the same for every statement of
+   * one shape) and result shape. The session's catalog never changes, so neither does a plan.
+   */
+  private readonly resultRows = new WeakMap<object, Map<string, ResultRows>>();
   private copy: ReturnType<typeof createCopyMasker> | undefined;
   private rowIndex = 0;
   private cellNotes = 0;
@@ -160,7 +180,7 @@ export class PgResultMasker implements ResultMasker {
       case BackendCode.DataRow:
         return this.maskRow(frame, messageIndex);
       case BackendCode.RowDescription:
-        this.onRowDescription(parseRowDescription(frame.payload));
+        this.onRowDescription(frame.payload);
         return frame.bytes;
       case BackendCode.CopyOutResponse:
         this.onCopyOut(frame.payload);
@@ -208,32 +228,66 @@ export class PgResultMasker implements ResultMasker {
 
   // ---- results ------------------------------------------------------------------------------------
 
-  private onRowDescription(fields: RowDescriptionField[]): void {
+  private onRowDescription(payload: Uint8Array): void {
     const head = this.queue[0];
+    const shape = Buffer.from(payload.buffer, payload.byteOffset, payload.length).toString('latin1');
     if (head?.kind === 'describe') {
       this.queue.shift();
       if (head.statement !== undefined) {
         const prepared = this.statements.get(head.statement);
-        if (prepared) prepared.fields = fields;
+        if (prepared) {
+          prepared.fields = parseRowDescription(payload);
+          prepared.shape = shape;
+        }
       } else if (head.portal !== undefined) {
         const portal = this.portals.get(head.portal);
-        if (portal)
-          portal.plan = this.plan(this.statements.get(portal.statement)?.lineage, withFormats(fields, portal.formats));
+        if (portal) {
+          const lineage = this.statements.get(portal.statement)?.lineage;
+          portal.rows = this.resultRowsFor(lineage, shape, portal.formats, () =>
+            withFormats(parseRowDescription(payload), portal.formats),
+          );
+        }
       }
       return;
     }
     const stmt = head?.kind === 'query' ? head.stmts[head.index] : undefined;
-    this.startRows(
-      this.plan(stmt, fields),
-      fields.map((f) => f.format),
-    );
+    this.startRows(this.resultRowsFor(stmt, shape, undefined, () => parseRowDescription(payload)));
   }
 
-  private startRows(plan: MaskPlan, formats: number[]): void {
+  /**
+   * The rows of a result of `stmt` whose RowDescription is `shape`, with Bind's `formats` (undefined: the formats
+   * in the description): built once per statement and shape, as pgbench-like traffic repeats both.
+   */
+  private resultRowsFor(
+    stmt: StatementLineage | undefined,
+    shape: string,
+    formats: number[] | undefined,
+    fields: () => RowDescriptionField[],
+  ): ResultRows {
+    const owner = stmt ?? UNKNOWN_STATEMENT;
+    const key = formats === undefined ? shape : `${formats.join(',')};${shape}`;
+    let byShape = this.resultRows.get(owner);
+    const known = byShape?.get(key);
+    if (known) return known;
+    const described = fields();
+    const plan = this.plan(stmt, described);
     const m = this.opts.masking;
-    this.rows = createRowMasker({ plan, detectors: m.detectors, style: m.style, key: this.opts.key, binary: m.binary });
-    this.rowFormats = formats;
-    this.strict = plan.touchesMasked;
+    const rows: ResultRows = {
+      plan,
+      masker: createRowMasker({ plan, detectors: m.detectors, style: m.style, key: this.opts.key, binary: m.binary }),
+      formats: formats ?? described.map((f) => f.format),
+    };
+    if (!byShape) {
+      byShape = new Map();
+      this.resultRows.set(owner, byShape);
+    }
+    if (byShape.size < MAX_SHAPES_PER_STATEMENT) byShape.set(key, rows);
+    return rows;
+  }
+
+  private startRows(rows: ResultRows): void {
+    this.rows = rows;
+    this.strict = rows.plan.touchesMasked;
     this.rowIndex = 0;
     this.cellNotes = 0;
     this.maskedInResult = 0;
@@ -245,18 +299,25 @@ export class PgResultMasker implements ResultMasker {
     if (head?.kind !== 'execute' || this.rows) return;
     const portal = this.portals.get(head.portal);
     const prepared = portal && this.statements.get(portal.statement);
+    if (portal?.rows) {
+      this.startRows(portal.rows);
+      return;
+    }
     const fields = prepared?.fields;
-    const plan =
-      portal?.plan ?? this.plan(prepared?.lineage, fields && portal ? withFormats(fields, portal.formats) : []);
-    this.startRows(plan, portal?.formats ?? []);
+    const formats = portal?.formats ?? [];
+    this.startRows(
+      this.resultRowsFor(prepared?.lineage, prepared?.shape ?? '', formats, () =>
+        fields ? withFormats(fields, formats) : [],
+      ),
+    );
   }
 
   private maskRow(frame: PgFrame, messageIndex: number): Uint8Array {
     this.rowsForExecute();
-    const masker = this.rows ?? this.detectorsOnly();
+    const rows = this.rows ?? this.unknownRows();
     const cells = indexDataRow(frame.payload, this.cells);
     // The frame is a view of a buffer read from the upstream that nothing else holds: masked in place.
-    const result = masker.maskCells(frame.payload, cells, this.rowFormats);
+    const result = rows.masker.maskCells(frame.payload, cells, rows.formats);
     const row = this.rowIndex++;
     if (!result.changed) return frame.bytes;
     this.note(result.masks, messageIndex, row, result.maskCount);
@@ -354,15 +415,9 @@ export class PgResultMasker implements ResultMasker {
     return createMaskPlan(stmt, fields, this.opts.catalog, this.opts.masking);
   }
 
-  private detectorsOnly(): RowMasker {
-    // A row with no known result (should not happen): unknown lineage, so the strict plan masks it whole.
-    return createRowMasker({
-      plan: this.plan(undefined, []),
-      detectors: this.opts.masking.detectors,
-      style: this.opts.masking.style,
-      key: this.opts.key,
-      binary: 'deny',
-    });
+  /** Rows with no known result (should not happen): unknown lineage, so the strict plan masks them whole. */
+  private unknownRows(): ResultRows {
+    return this.resultRowsFor(undefined, '', [], () => []);
   }
 
   private freeTextOptions() {
@@ -371,16 +426,28 @@ export class PgResultMasker implements ResultMasker {
   }
 
   private analyze(sql: string): StatementLineage[] {
-    let hit = this.analyzed.get(sql);
+    const key = analysisKey(sql);
+    let hit = this.analyzed.get(key);
     if (!hit) {
       hit = analyzeSql(sql, this.opts.catalog, this.opts.searchPath ? { searchPath: this.opts.searchPath } : {});
       if (sql.length <= 16_384) {
-        this.analyzed.set(sql, hit);
+        this.analyzed.set(key, hit);
         if (this.analyzed.size > 500) this.analyzed.delete(this.analyzed.keys().next().value as string);
       }
     }
     return hit;
   }
+}
+
+/**
+ * Where a number can change lineage: a position (`ORDER BY 2`, `GROUP BY 1`, `DISTINCT ON`) names an output column,
+ * and COPY options (`HEADER 1`) change the format. Text with any of these words is analysed as it is.
+ */
+const NUMBERS_MATTER = /order|group|distinct|copy/i;
+
+/** The analysis cache key: statements that differ only in numeric literals share one analysis. */
+function analysisKey(sql: string): string {
+  return NUMBERS_MATTER.test(sql) ? sql : (numericShape(sql) ?? sql);
 }
 
 function sqlOf(frame: PgFrame): string | undefined {
