@@ -1,11 +1,13 @@
 import { CHUNK, FrameTag } from './format';
 import { JsonText } from './json-text';
 import type { Direction } from './recording.types';
-import { writeVarint } from './varint';
+import { varintSize, writeVarint } from './varint';
 
 /** Worst case of tag + time delta + channel + length varints. */
 const MAX_FRAME_OVERHEAD = 1 + 8 + 1 + 8;
 const textEncoder = new TextEncoder();
+/** Texts up to this many characters are encoded in place (room for 3 bytes per character is reserved first). */
+const DIRECT_TEXT_LIMIT = 1 << 16;
 
 /**
  * The raw (uncompressed) bytes of the chunk being filled. Appends write straight into one growable
@@ -51,11 +53,23 @@ export class FrameEncoder {
   }
 
   annotation(tUs: number, value: unknown): void {
-    const json = textEncoder.encode(value instanceof JsonText ? value.text : (JSON.stringify(value) ?? 'null'));
-    let p = this.begin(tUs, json.length + MAX_FRAME_OVERHEAD, FrameTag.annotation);
-    p = writeVarint(this.buf, p, json.length);
-    this.buf.set(json, p);
-    this.length = p + json.length;
+    const text = value instanceof JsonText ? value.text : (JSON.stringify(value) ?? 'null');
+    if (text.length > DIRECT_TEXT_LIMIT) {
+      const json = textEncoder.encode(text);
+      const at = this.begin(tUs, json.length + MAX_FRAME_OVERHEAD, FrameTag.annotation); // may replace this.buf
+      const p = writeVarint(this.buf, at, json.length);
+      this.buf.set(json, p);
+      this.length = p + json.length;
+      return;
+    }
+    // Encoded straight into the chunk (no intermediate buffer), after room for the length of an ASCII text; a
+    // text with wider characters whose length needs another varint size is moved into place.
+    const p = this.begin(tUs, text.length * 3 + MAX_FRAME_OVERHEAD, FrameTag.annotation);
+    const guess = varintSize(text.length);
+    const { written } = textEncoder.encodeInto(text, this.buf.subarray(p + guess));
+    const size = varintSize(written);
+    if (size !== guess) this.buf.copyWithin(p + size, p + guess, p + guess + written);
+    this.length = writeVarint(this.buf, p, written) + written;
   }
 
   reset(): void {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { byteSourceFromBytes } from './byte-source';
 import { concatBytes } from './bytes';
+import { JsonText } from './json-text';
 import { openRecording } from './recording-reader';
 import { createRecordingWriter } from './recording-writer';
 import { TEST_SIGNER, testHeader } from './testing/recording-builder';
@@ -67,6 +68,29 @@ describe('createRecordingWriter', () => {
     const rec = await openRecording(byteSourceFromBytes(concatBytes(w.headerBytes(), chunk, seal)));
     const frame = await rec.frameAt(0);
     expect(frame?.kind === 'bytes' && frame.data).toEqual(big);
+  });
+
+  it('writes annotations of every length and width: ASCII, wider characters, varint size boundaries, long texts', async () => {
+    const w = newWriter();
+    const values: unknown[] = [
+      { text: 'x'.repeat(100) },
+      new JsonText(JSON.stringify({ text: 'é'.repeat(60) })), // 129 characters, 189 bytes: the length needs 2 bytes
+      { text: '€'.repeat(50) },
+      { text: '𝄞'.repeat(5000) },
+      { text: 'a'.repeat(115) }, // 126 + 2 quotes: the ASCII length sits at the one-byte boundary
+      { text: 'ü'.repeat(70_000) }, // past the in-place limit
+      'plain',
+    ];
+    values.forEach((v, i) => {
+      w.appendAnnotation(i, v);
+    });
+    const chunk = w.flushChunk() as Uint8Array;
+    const seal = w.seal({ endedAtUs: 10, interrupted: false, reason: 'done', ...TEST_SIGNER }).bytes;
+    const rec = await openRecording(byteSourceFromBytes(concatBytes(w.headerBytes(), chunk, seal)));
+    const frames = await rec.readFrames(0, values.length);
+    expect(frames.map((f) => f.kind === 'annotation' && f.value)).toEqual(
+      values.map((v) => (v instanceof JsonText ? JSON.parse(v.text) : v)),
+    );
   });
 
   it('refuses bad input and use after seal', () => {

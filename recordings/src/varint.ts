@@ -18,6 +18,13 @@ export function writeVarint(buf: Uint8Array, pos: number, value: number): number
   return pos;
 }
 
+/** Bytes `writeVarint` takes for `value`. */
+export function varintSize(value: number): number {
+  let n = 1;
+  for (let v = value; v >= 0x80; v = Math.floor(v / 128)) n++;
+  return n;
+}
+
 /** A cursor over decoded chunk bytes; every read checks bounds and throws `RangeError` past the end. */
 export class ByteCursor {
   pos = 0;

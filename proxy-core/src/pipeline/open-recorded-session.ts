@@ -101,11 +101,9 @@ export function openRecordedSession(deps: PipelineDeps, input: OpenSessionInput)
     onChunk: (entry) => {
       try {
         counters.chunks++;
-        deps.store.addChunk(id, entry);
-        flushCommands();
-        deps.store.updateSessionProgress(id, progress());
-        const row = deps.store.getSession(id);
-        if (row) deps.events.updated(row);
+        const batch = pending;
+        pending = [];
+        deps.events.updated(deps.store.chunkWritten(id, entry, batch, progress()));
       } catch (err) {
         fail(err as Error);
       }

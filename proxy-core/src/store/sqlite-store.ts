@@ -7,7 +7,7 @@ import { sqliteApprovals } from './sqlite-approvals';
 import type { SqliteContext } from './sqlite-context';
 import { sqliteRecordingIndex } from './sqlite-recording-index';
 import { sqliteSessions } from './sqlite-sessions';
-import type { Store } from './store.types';
+import type { ChunkEntry, CommandInput, Session, SessionProgress, Store } from './store.types';
 
 export interface SqliteStoreOptions {
   /** Database file, e.g. `<dataDir>/vigil.db`; its directory must exist. */
@@ -43,11 +43,21 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     throw err;
   }
   const ctx: SqliteContext = { db, logger, now: options.now ?? (() => new Date()) };
+  const sessions = sqliteSessions(ctx);
+  const index = sqliteRecordingIndex(ctx);
   return {
-    ...sqliteSessions(ctx),
-    ...sqliteRecordingIndex(ctx),
+    ...sessions,
+    ...index,
     ...sqliteApprovals(ctx),
     ...sqliteAuditLog(ctx, sha256Hex),
+    chunkWritten: db.transaction(
+      (sessionId: string, chunk: ChunkEntry, commands: readonly CommandInput[], progress: SessionProgress) => {
+        index.addChunk(sessionId, chunk);
+        if (commands.length > 0) index.addCommands(sessionId, commands);
+        sessions.updateSessionProgress(sessionId, progress);
+        return sessions.getSession(sessionId) as Session;
+      },
+    ),
     close(): void {
       if (db.open) db.close();
     },

@@ -204,6 +204,17 @@ export interface Store {
   /** The chunk to read to show time `tUs`: the last one starting at or before it, else the first one. */
   chunkForTime(sessionId: string, tUs: number): ChunkEntry | undefined;
 
+  /**
+   * A recording chunk reached the file: its index entry, the commands recorded up to it and the session's
+   * counters, in one transaction (one commit per chunk, not three). Returns the session as it now is.
+   */
+  chunkWritten(
+    sessionId: string,
+    chunk: ChunkEntry,
+    commands: readonly CommandInput[],
+    progress: SessionProgress,
+  ): Session;
+
   addCommand(sessionId: string, command: CommandInput): void;
   /** Several commands in one transaction (the gateway batches them per recording chunk). */
   addCommands(sessionId: string, commands: readonly CommandInput[]): void;
