@@ -43,6 +43,7 @@ import { loadOrCreateHostKey } from './protocols/ssh/host-keys';
 import { shellInterpreter } from './protocols/ssh/shell-interpreter';
 import { toSshConnection } from './protocols/ssh/ssh-config';
 import { type SshListener, startSshListener } from './protocols/ssh/ssh-listener';
+import { createChunkCompressor } from './recording/chunk-compressor';
 import { sealInterruptedRecording } from './recording/recover';
 import { createSessionRecorder } from './recording/session-recorder';
 import { loadOrCreateSigningKey, type SigningKey } from './recording/signing-key';
@@ -130,11 +131,14 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const approvalsUrl = `${apiUrl}/#/approvals`;
   const hub = new SessionHub();
   const compressor = createZstdCompressor();
+  // Recording chunks compress on a worker thread: the event loop keeps relaying meanwhile.
+  const chunkCompressor = createChunkCompressor({ logger: logger.child({ part: 'recorder' }) });
   const createRecorder: RecorderFactory = (r) =>
     createSessionRecorder({
       path: r.path,
       header: r.header,
       compressor,
+      chunkCompressor,
       signingKey,
       clock: () => Number(process.hrtime.bigint() / 1000n),
       logger: logger.child({ part: 'recorder' }),
@@ -363,6 +367,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       await ssh?.close();
       // Sessions end as their sockets close; give their seals a moment before the store goes.
       for (let i = 0; i < 50 && hub.liveCount > 0; i++) await new Promise((r) => setTimeout(r, 20));
+      await chunkCompressor.close();
       store.close();
     },
   };

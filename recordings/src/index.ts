@@ -29,6 +29,7 @@ export {
   type RecordingWriter,
   type RecordingWriterOptions,
   type SealOptions,
+  type TakenChunk,
 } from './recording-writer';
 export { type SealPrefixOptions, sealPrefix } from './seal-prefix';
 export { encodeSealRecord, type SealFields } from './seal-record';

@@ -3,7 +3,7 @@ import { byteSourceFromBytes } from './byte-source';
 import { concatBytes } from './bytes';
 import { JsonText } from './json-text';
 import { openRecording } from './recording-reader';
-import { createRecordingWriter } from './recording-writer';
+import { createRecordingWriter, type TakenChunk } from './recording-writer';
 import { TEST_SIGNER, testHeader } from './testing/recording-builder';
 import { storeCompressor } from './zstd';
 
@@ -91,6 +91,35 @@ describe('createRecordingWriter', () => {
     expect(frames.map((f) => f.kind === 'annotation' && f.value)).toEqual(
       values.map((v) => (v instanceof JsonText ? JSON.parse(v.text) : v)),
     );
+  });
+
+  it('takes chunks to compress elsewhere and commits them in order, to the same bytes as flushChunk', async () => {
+    const frames = (w: ReturnType<typeof newWriter>, n: number) => {
+      for (let i = 0; i < n; i++) w.appendBytes(i, i % 2 ? 'client' : 'server', new Uint8Array([i, i + 1, i + 2]));
+    };
+    const direct = newWriter();
+    const split = newWriter();
+    const chunks: Uint8Array[] = [];
+    const taken = [];
+    for (const n of [3, 5]) {
+      frames(direct, n);
+      chunks.push(direct.flushChunk() as Uint8Array);
+      frames(split, n);
+      taken.push(split.takeChunk());
+    }
+    expect(split.frames).toBe(8);
+    expect(split.pendingFrames).toBe(0);
+    const [first, second] = taken as [TakenChunk, TakenChunk];
+    expect(() => split.commitChunk(second, storeCompressor.compress(second.raw))).toThrow(/out of order/);
+    expect(() => split.seal({ endedAtUs: 1, interrupted: false, reason: 'done', ...TEST_SIGNER })).toThrow(
+      /taken chunk/,
+    );
+    expect(split.commitChunk(first, storeCompressor.compress(first.raw))).toEqual(chunks[0]);
+    expect(split.commitChunk(second, storeCompressor.compress(second.raw))).toEqual(chunks[1]);
+    expect(split.lastChunk).toEqual(direct.lastChunk);
+    const seal = split.seal({ endedAtUs: 1, interrupted: false, reason: 'done', ...TEST_SIGNER }).bytes;
+    const rec = await openRecording(byteSourceFromBytes(concatBytes(split.headerBytes(), ...chunks, seal)));
+    expect((await rec.readFrames(0, 8)).length).toBe(8);
   });
 
   it('refuses bad input and use after seal', () => {

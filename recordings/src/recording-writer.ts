@@ -40,6 +40,13 @@ export interface RecordingWriter {
   readonly pendingFrames: number;
   /** The next chunk record, or undefined when nothing is pending. Its entry is then `lastChunk`. */
   flushChunk(): Uint8Array | undefined;
+  /**
+   * `flushChunk` in two steps, so the compression can run elsewhere (a worker thread): `takeChunk` hands out the
+   * pending frames (raw, owned by the caller) and starts the next chunk; `commitChunk`, called in the order the
+   * chunks were taken, chains and encodes one once its payload is compressed.
+   */
+  takeChunk(): TakenChunk | undefined;
+  commitChunk(taken: TakenChunk, compressed: Uint8Array): Uint8Array;
   readonly lastChunk: ChunkIndexEntry | undefined;
   readonly headerHash: string;
   /** Chain hash after the last flushed chunk (the header hash before any). */
@@ -53,6 +60,13 @@ export interface RecordingWriter {
   readonly offset: number;
   /** Ends the recording. Call `flushChunk()` first: sealing with pending frames throws. */
   seal(opts: SealOptions): { bytes: Uint8Array; summary: SealSummary };
+}
+
+/** A chunk's frames taken from the writer, waiting for their compressed payload. */
+export interface TakenChunk {
+  readonly meta: Omit<ChunkIndexEntry, 'offset' | 'length' | 'hash'>;
+  /** The raw frames: the caller's to compress (and to transfer, it is a copy). */
+  readonly raw: Uint8Array;
 }
 
 const DEFAULT_MAX_CHUNK_RAW = 64 * 1024;
@@ -71,6 +85,8 @@ class Writer implements RecordingWriter {
   private readonly headerHashBytes: Uint8Array;
   private prevHash: Uint8Array;
   private flushedFrames = 0;
+  /** Chunks taken so far; `chunks` counts those committed. */
+  private taken = 0;
   private sealed = false;
   lastChunk: ChunkIndexEntry | undefined;
   chunks = 0;
@@ -138,30 +154,48 @@ class Writer implements RecordingWriter {
   }
 
   flushChunk(): Uint8Array | undefined {
+    const taken = this.take(false);
+    return taken && this.commitChunk(taken, this.compressor.compress(taken.raw));
+  }
+
+  takeChunk(): TakenChunk | undefined {
+    return this.take(true);
+  }
+
+  /** `copy`: the raw frames as a buffer of their own (the encoder's is reused for the next chunk). */
+  private take(copy: boolean): TakenChunk | undefined {
     const enc = this.enc;
     if (enc.frames === 0) return undefined;
     const meta = {
-      seq: this.chunks,
+      seq: this.taken,
       firstFrame: this.flushedFrames,
       frameCount: enc.frames,
       rawLength: enc.length,
       firstTUs: enc.firstTUs,
       lastTUs: enc.lastTUs,
     };
-    const payload = this.compressor.compress(enc.buf.subarray(0, enc.length));
-    const { bytes, hash } = encodeChunkRecord(meta, payload, this.prevHash, this.sha256);
+    const raw = copy ? enc.buf.slice(0, enc.length) : enc.buf.subarray(0, enc.length);
+    this.taken++;
+    this.flushedFrames += enc.frames;
+    enc.reset();
+    return { meta, raw };
+  }
+
+  commitChunk(taken: TakenChunk, compressed: Uint8Array): Uint8Array {
+    const { meta } = taken;
+    if (meta.seq !== this.chunks) throw new Error(`chunk ${meta.seq} committed out of order (next is ${this.chunks})`);
+    const { bytes, hash } = encodeChunkRecord(meta, compressed, this.prevHash, this.sha256);
     this.lastChunk = { ...meta, offset: this.offset, length: bytes.length, hash: toHex(hash) };
     this.prevHash = hash;
     this.offset += bytes.length;
     this.chunks++;
-    this.flushedFrames += enc.frames;
-    enc.reset();
     return bytes;
   }
 
   seal(opts: SealOptions): { bytes: Uint8Array; summary: SealSummary } {
     this.checkOpen();
     if (this.enc.frames > 0) throw new Error('flushChunk() before seal(): frames are pending');
+    if (this.taken !== this.chunks) throw new Error('commitChunk() every taken chunk before seal()');
     this.sealed = true;
     const fields = {
       interrupted: opts.interrupted,

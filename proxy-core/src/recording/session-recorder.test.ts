@@ -20,6 +20,7 @@ import {
 } from '@vigil/recordings';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../logger';
+import { createChunkCompressor } from './chunk-compressor';
 import { createSessionRecorder, type SessionRecorderOptions } from './session-recorder';
 import { createZstdCompressor } from './zstd-compressor';
 
@@ -178,5 +179,44 @@ describe('createSessionRecorder', () => {
     rec.recordBytes('client', text('x'));
     await expect(rec.close({ reason: 'done' })).rejects.toThrow('zstd out of memory');
     expect(errors.map((e) => e.message)).toEqual(['zstd out of memory']);
+  });
+
+  describe('with chunks compressed on a worker thread', () => {
+    it('writes the same verifiable recording, in order, and counts chunks in flight as pending', async () => {
+      const chunkCompressor = createChunkCompressor({ logger: silentLogger });
+      try {
+        const { rec, chunks } = recorder({ chunkCompressor, maxChunkRaw: 256 });
+        const sent: string[] = [];
+        for (let i = 0; i < 200; i++) {
+          const line = `row ${i} ${'x'.repeat(i % 37)}`;
+          sent.push(line);
+          now += 10;
+          rec.recordBytes(i % 2 ? 'client' : 'server', text(line));
+        }
+        expect(rec.pendingWriteBytes).toBeGreaterThan(0); // chunks are with the worker
+        const summary = await rec.close({ reason: 'done' });
+        expect(summary.frames).toBe(200);
+        expect(chunks.map((c) => c.seq)).toEqual(chunks.map((_, i) => i));
+        expect(chunks.length).toBeGreaterThan(10);
+        const file = readFileSync(rec.path);
+        const result = await verifyRecording(byteSourceFromBytes(file), { publicKey: key.publicKey });
+        expect(result.checks.filter((c) => !c.ok)).toEqual([]);
+        const frames = await (await openRecording(byteSourceFromBytes(file))).readFrames(0, 200);
+        expect(frames.map((f) => (f.kind === 'bytes' ? new TextDecoder().decode(f.data) : ''))).toEqual(sent);
+      } finally {
+        await chunkCompressor.close();
+      }
+    });
+
+    it('fails the session, closed, when the worker cannot compress', async () => {
+      const chunkCompressor = createChunkCompressor({ logger: silentLogger });
+      await chunkCompressor.close();
+      const { rec, errors } = recorder({ chunkCompressor });
+      rec.recordBytes('client', text('x'));
+      await expect(rec.close({ reason: 'done' })).rejects.toThrow(/compressor is closed/);
+      expect(errors.map((e) => e.message)).toEqual(['the chunk compressor is closed']);
+      rec.recordBytes('client', text('after'));
+      expect(rec.frames).toBe(1);
+    });
   });
 });

@@ -12,6 +12,7 @@ import {
   signEd25519,
 } from '@vigil/recordings';
 import type { Logger } from '../logger';
+import type { ChunkCompressor } from './chunk-compressor';
 import { nodeSha256 } from './node-sha256';
 
 /**
@@ -24,6 +25,8 @@ export interface SessionRecorderOptions {
   path: string;
   header: RecordingHeaderInit;
   compressor: Compressor;
+  /** Compresses chunks off the main thread instead of `compressor` (which the gateway keeps for tools and tests). */
+  chunkCompressor?: ChunkCompressor;
   signingKey: { privateKey: Uint8Array; publicKey: Uint8Array };
   /**
    * µs. Only differences are recorded (frame offsets, duration), so a monotonic clock is best; the
@@ -120,7 +123,12 @@ interface QueuedWrite {
 class Recorder implements SessionRecorder {
   readonly path: string;
   failed: Error | undefined;
-  pendingWriteBytes = 0;
+  /** Compressed chunks waiting for the file. */
+  private queuedBytes = 0;
+  /** Raw bytes of chunks being compressed. */
+  private compressingBytes = 0;
+  /** Chunks compressed elsewhere are committed and queued in the order they were taken. */
+  private commits: Promise<void> = Promise.resolve();
   private readonly maxChunkRaw: number;
   private readonly flushIntervalMs: number;
   private timer: NodeJS.Timeout | undefined;
@@ -151,6 +159,10 @@ class Recorder implements SessionRecorder {
 
   get frames(): number {
     return this.writer.frames;
+  }
+
+  get pendingWriteBytes(): number {
+    return this.queuedBytes + this.compressingBytes;
   }
 
   get bytesClient(): number {
@@ -194,6 +206,7 @@ class Recorder implements SessionRecorder {
     this.clearTimer();
     try {
       this.flush();
+      await this.commits;
       if (this.failed) throw this.failed;
       const { privateKey, publicKey } = this.opts.signingKey;
       const sign = (msg: Uint8Array) => signEd25519(msg, privateKey);
@@ -239,6 +252,10 @@ class Recorder implements SessionRecorder {
   private flush(): void {
     this.clearTimer();
     if (this.failed) return;
+    if (this.opts.chunkCompressor) {
+      this.flushElsewhere(this.opts.chunkCompressor);
+      return;
+    }
     let bytes: Uint8Array | undefined;
     try {
       bytes = this.writer.flushChunk();
@@ -249,6 +266,32 @@ class Recorder implements SessionRecorder {
     if (bytes) this.enqueue(bytes, this.writer.lastChunk);
   }
 
+  /** Hands the pending frames to the compression worker; the chunk is chained and written when it comes back. */
+  private flushElsewhere(compressor: ChunkCompressor): void {
+    const taken = this.writer.takeChunk();
+    if (!taken) return;
+    const size = taken.raw.length; // the buffer is transferred to the worker
+    this.compressingBytes += size;
+    const compressed = compressor.compress(taken.raw);
+    this.commits = this.commits.then(async () => {
+      let payload: Uint8Array;
+      try {
+        payload = await compressed;
+      } catch (err) {
+        this.fail(err as Error);
+        return;
+      } finally {
+        this.compressingBytes -= size;
+      }
+      if (this.failed) return;
+      try {
+        this.enqueue(this.writer.commitChunk(taken, payload), this.writer.lastChunk);
+      } catch (err) {
+        this.fail(err as Error);
+      }
+    });
+  }
+
   private clearTimer(): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
@@ -256,7 +299,7 @@ class Recorder implements SessionRecorder {
 
   private enqueue(bytes: Uint8Array, entry: ChunkIndexEntry | undefined): void {
     this.queue.push({ bytes, written: 0, entry });
-    this.pendingWriteBytes += bytes.length;
+    this.queuedBytes += bytes.length;
     if (!this.writing) this.pump();
   }
 
@@ -278,7 +321,7 @@ class Recorder implements SessionRecorder {
         return;
       }
       this.position += n;
-      this.pendingWriteBytes -= n;
+      this.queuedBytes -= n;
       item.written += n;
       if (item.written === bytes.length) {
         this.queue.shift();

@@ -1,0 +1,71 @@
+import { Worker } from 'node:worker_threads';
+import type { Logger } from '../logger';
+
+/** Compresses recording chunks off the main thread. Results come back in the order the chunks went in. */
+export interface ChunkCompressor {
+  compress(raw: Uint8Array): Promise<Uint8Array>;
+  close(): Promise<void>;
+}
+
+interface InFlight {
+  resolve: (compressed: Uint8Array) => void;
+  reject: (err: Error) => void;
+}
+
+/**
+ * One worker thread running zstd (compression-worker.mjs): the gateway's event loop keeps relaying while chunks
+ * compress on another core. `raw` is transferred to the worker (the recorder hands over a copy of its own). A
+ * worker that dies fails the chunks it held — their sessions end, fail closed — and the next chunk starts a new one.
+ */
+export function createChunkCompressor(opts: { level?: number; logger: Logger }): ChunkCompressor {
+  const level = opts.level ?? 3;
+  const inFlight = new Map<number, InFlight>();
+  let nextId = 0;
+  let worker: Worker | undefined;
+  let closed = false;
+
+  function failAll(err: Error): void {
+    for (const job of inFlight.values()) job.reject(err);
+    inFlight.clear();
+  }
+
+  function start(): Worker {
+    const w = new Worker(new URL('./compression-worker.mjs', import.meta.url));
+    w.unref(); // an idle worker never keeps the process alive; one with chunks in hand does (see compress)
+    w.on('message', (m: { id: number; compressed?: Uint8Array; error?: string }) => {
+      const job = inFlight.get(m.id);
+      if (!job) return;
+      inFlight.delete(m.id);
+      if (inFlight.size === 0) w.unref();
+      if (m.compressed) job.resolve(m.compressed);
+      else job.reject(new Error(`chunk compression failed: ${m.error}`));
+    });
+    const gone = (err: Error) => {
+      if (worker === w) worker = undefined;
+      if (!closed) opts.logger.error('recording compression worker stopped', { err });
+      failAll(err);
+    };
+    w.on('error', gone);
+    w.on('exit', (code) => gone(new Error(`recording compression worker exited with code ${code}`)));
+    return w;
+  }
+
+  return {
+    compress(raw) {
+      if (closed) return Promise.reject(new Error('the chunk compressor is closed'));
+      worker ??= start();
+      const id = nextId++;
+      const done = new Promise<Uint8Array>((resolve, reject) => inFlight.set(id, { resolve, reject }));
+      if (inFlight.size === 1) worker.ref();
+      worker.postMessage({ id, raw, level }, [raw.buffer as ArrayBuffer]);
+      return done;
+    },
+    async close() {
+      closed = true;
+      const w = worker;
+      worker = undefined;
+      await w?.terminate();
+      failAll(new Error('the chunk compressor is closed'));
+    },
+  };
+}
