@@ -24,6 +24,7 @@ import { rolesForGroups } from './identity/principal';
 import { createTokenVerifier } from './identity/token-verifier';
 import type { Logger } from './logger';
 import { compileMasking, initMasking, type MaskingCatalog } from './masking';
+import { createChunkIndexQueue } from './pipeline/chunk-index-queue';
 import { httpInterpreter } from './pipeline/http-interpreter';
 import { openRecordedSession, type RecorderFactory } from './pipeline/open-recorded-session';
 import { type CommandInterpreter, createPolicyGate } from './pipeline/policy-gate';
@@ -145,8 +146,10 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       onChunk: r.onChunk,
       onError: r.onError,
     });
+  const chunkIndex = createChunkIndexQueue(store, { delayMs: 50 });
   const pipeline = {
     store,
+    chunkIndex,
     recordingsDir: dirs.recordings,
     createRecorder,
     events: hub,
@@ -368,6 +371,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       // Sessions end as their sockets close; give their seals a moment before the store goes.
       for (let i = 0; i < 50 && hub.liveCount > 0; i++) await new Promise((r) => setTimeout(r, 20));
       await chunkCompressor.close();
+      chunkIndex.flush();
       store.close();
     },
   };

@@ -3,6 +3,7 @@ import { JsonText } from '@vigil/recordings';
 import type { Logger } from '../logger';
 import { newSortableId } from '../store/ids';
 import type { ChunkEntry, CommandDecision, Session, Store } from '../store/store.types';
+import { type ChunkIndexQueue, createChunkIndexQueue } from './chunk-index-queue';
 import type { VerdictDetail } from './command-gate.types';
 import type { OpenSessionInput, RecordedSession } from './recorded-session.types';
 import type { SessionEvents } from './session-events';
@@ -38,6 +39,8 @@ const RECORDER_LOW_WATER = 2 * 1024 * 1024;
 
 export interface PipelineDeps {
   store: Store;
+  /** Batches chunk index writes across sessions; without one, each chunk is written at once. */
+  chunkIndex?: ChunkIndexQueue;
   recordingsDir: string;
   createRecorder: RecorderFactory;
   events: SessionEvents;
@@ -73,6 +76,7 @@ export function openRecordedSession(deps: PipelineDeps, input: OpenSessionInput)
   let ended: Promise<Session | undefined> | undefined;
   let drained: Promise<void> | undefined;
   const log = deps.logger.child({ session: id });
+  const chunkIndex = deps.chunkIndex ?? createChunkIndexQueue(deps.store, { delayMs: 0 });
 
   const flushCommands = () => {
     if (pending.length === 0) return;
@@ -101,9 +105,12 @@ export function openRecordedSession(deps: PipelineDeps, input: OpenSessionInput)
     onChunk: (entry) => {
       try {
         counters.chunks++;
-        const batch = pending;
+        const commands = pending;
         pending = [];
-        deps.events.updated(deps.store.chunkWritten(id, entry, batch, progress()));
+        chunkIndex.add({ sessionId: id, chunk: entry, commands, progress: progress() }, (result) => {
+          if (result instanceof Error) fail(result);
+          else deps.events.updated(result);
+        });
       } catch (err) {
         fail(err as Error);
       }
@@ -258,6 +265,7 @@ export function openRecordedSession(deps: PipelineDeps, input: OpenSessionInput)
           log.error('could not seal recording', { err });
         }
         try {
+          chunkIndex.flush();
           flushCommands();
           const endedRow = deps.store.endSession(id, {
             endedAt: new Date().toISOString(),

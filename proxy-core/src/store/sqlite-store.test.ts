@@ -147,24 +147,25 @@ describe('chunk index and commands', () => {
     expect(() => store.addChunk('missing', c)).toThrow(expect.objectContaining({ code: 'not_found' }));
   });
 
-  it('writes a chunk, its commands and the progress in one transaction, or none of them', () => {
+  it('writes chunks with their commands and progress in one transaction, each whole or not at all', () => {
     const { store } = open();
-    const s = store.createSession(base);
+    const live = store.createSession(base);
+    const ended = store.createSession(base);
+    store.endSession(ended.id, { endedAt: '2030-01-01T00:00:02Z', status: 'ended', endReason: null, finalHash: null });
     const c = { seq: 0, firstFrame: 0, frameCount: 2, firstTUs: 0, lastTUs: 5, offset: 9, length: 4, rawLength: 8 };
     const command = { frame: 1, tUs: 5, text: 'SELECT 1', decision: 'allow' as const, rule: 'reads' };
     const progress = { bytesIn: 10, bytesOut: 20, frames: 2, chunks: 1, commands: 1 };
-    const row = store.chunkWritten(s.id, { ...c, hash: 'a' }, [command], progress);
-    expect(row).toMatchObject({ id: s.id, bytesIn: 10, bytesOut: 20, frames: 2, chunks: 1 });
-    expect(store.chunks(s.id)).toHaveLength(1);
-    expect(store.commands(s.id).map((x) => x.text)).toEqual(['SELECT 1']);
-    store.endSession(s.id, { endedAt: '2030-01-01T00:00:02Z', status: 'ended', endReason: null, finalHash: null });
-    // The session is no longer live: the progress update fails, and the chunk and commands go with it.
-    const late = { ...c, seq: 1, hash: 'b' };
-    expect(() => store.chunkWritten(s.id, late, [{ ...command, frame: 3 }], progress)).toThrow(
-      expect.objectContaining({ code: 'conflict' }),
-    );
-    expect(store.chunks(s.id)).toHaveLength(1);
-    expect(store.commands(s.id)).toHaveLength(1);
+    const [ok, refused] = store.chunksWritten([
+      { sessionId: live.id, chunk: { ...c, hash: 'a' }, commands: [command], progress },
+      // The session is no longer live: its progress update fails, and its chunk and commands go with it.
+      { sessionId: ended.id, chunk: { ...c, hash: 'b' }, commands: [command], progress },
+    ]);
+    expect(ok).toMatchObject({ id: live.id, bytesIn: 10, bytesOut: 20, frames: 2, chunks: 1 });
+    expect(refused).toMatchObject({ code: 'conflict' });
+    expect(store.chunks(live.id)).toHaveLength(1);
+    expect(store.commands(live.id).map((x) => x.text)).toEqual(['SELECT 1']);
+    expect(store.chunks(ended.id)).toHaveLength(0);
+    expect(store.commands(ended.id)).toHaveLength(0);
   });
 
   it('stores commands in frame order with their decision', () => {

@@ -7,7 +7,7 @@ import { sqliteApprovals } from './sqlite-approvals';
 import type { SqliteContext } from './sqlite-context';
 import { sqliteRecordingIndex } from './sqlite-recording-index';
 import { sqliteSessions } from './sqlite-sessions';
-import type { ChunkEntry, CommandInput, Session, SessionProgress, Store } from './store.types';
+import type { ChunkWrite, Session, Store } from './store.types';
 
 export interface SqliteStoreOptions {
   /** Database file, e.g. `<dataDir>/vigil.db`; its directory must exist. */
@@ -45,18 +45,26 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const ctx: SqliteContext = { db, logger, now: options.now ?? (() => new Date()) };
   const sessions = sqliteSessions(ctx);
   const index = sqliteRecordingIndex(ctx);
+  // Nested in chunksWritten's transaction, so a write that fails rolls back alone (a savepoint).
+  const chunkWritten = db.transaction((w: ChunkWrite): Session => {
+    index.addChunk(w.sessionId, w.chunk);
+    if (w.commands.length > 0) index.addCommands(w.sessionId, w.commands);
+    sessions.updateSessionProgress(w.sessionId, w.progress);
+    return sessions.getSession(w.sessionId) as Session;
+  });
   return {
     ...sessions,
     ...index,
     ...sqliteApprovals(ctx),
     ...sqliteAuditLog(ctx, sha256Hex),
-    chunkWritten: db.transaction(
-      (sessionId: string, chunk: ChunkEntry, commands: readonly CommandInput[], progress: SessionProgress) => {
-        index.addChunk(sessionId, chunk);
-        if (commands.length > 0) index.addCommands(sessionId, commands);
-        sessions.updateSessionProgress(sessionId, progress);
-        return sessions.getSession(sessionId) as Session;
-      },
+    chunksWritten: db.transaction((writes: readonly ChunkWrite[]) =>
+      writes.map((w) => {
+        try {
+          return chunkWritten(w);
+        } catch (err) {
+          return err as Error;
+        }
+      }),
     ),
     close(): void {
       if (db.open) db.close();

@@ -179,6 +179,14 @@ export interface ApprovalFilter {
   limit?: number;
 }
 
+/** One recording chunk on disk, as `Store.chunksWritten` takes it. */
+export interface ChunkWrite {
+  sessionId: string;
+  chunk: ChunkEntry;
+  commands: readonly CommandInput[];
+  progress: SessionProgress;
+}
+
 /**
  * Everything Vigil persists except recording bytes. Synchronous because better-sqlite3 is; nothing here
  * relies on one process owning the data (ids are strings made without a counter, every multi-step change is
@@ -205,15 +213,11 @@ export interface Store {
   chunkForTime(sessionId: string, tUs: number): ChunkEntry | undefined;
 
   /**
-   * A recording chunk reached the file: its index entry, the commands recorded up to it and the session's
-   * counters, in one transaction (one commit per chunk, not three). Returns the session as it now is.
+   * Recording chunks that reached their files, each with the commands recorded up to it and its session's counters:
+   * one transaction for the batch, each write applied whole or not at all. Returns, in order, the session as it now
+   * is, or the error that kept that write out.
    */
-  chunkWritten(
-    sessionId: string,
-    chunk: ChunkEntry,
-    commands: readonly CommandInput[],
-    progress: SessionProgress,
-  ): Session;
+  chunksWritten(writes: readonly ChunkWrite[]): Array<Session | Error>;
 
   addCommand(sessionId: string, command: CommandInput): void;
   /** Several commands in one transaction (the gateway batches them per recording chunk). */
