@@ -44,6 +44,7 @@ export function createSqlInterpreter(deps: {
   onSchemaChange?: () => void;
 }): CommandInterpreter {
   const prepared = createPreparedStatements();
+  const interpretations = new WeakMap<SqlClassification, Interpretation>();
   // The session holds everything behind a command under review, so the last one interpreted is the one that runs.
   let last: { frame: number; classification: SqlClassification } | undefined;
   return {
@@ -61,14 +62,21 @@ export function createSqlInterpreter(deps: {
       if (command.via === 'parse') prepared.set(command.name ?? '', classification);
       last = { frame: command.frame, classification };
       const resolved = prepared.resolve(classification);
-      return {
-        actions: flagUserFunctions(sqlActions(resolved), deps.builtinFunctions),
-        unparsed: resolved.unparsed,
-        empty: resolved.statements.length === 0 && !resolved.unparsed,
-        readOnly: !resolved.unparsed && resolved.statements.every((s) => READ_ONLY.has(s.kind)),
-        kinds: resolved.statements.map((s) => s.kind),
-        statements: resolved.statements.map((s) => ({ kind: s.kind, tables: [...s.tables] })),
-      };
+      // One interpretation per classification: the gate's allow cache keys on its actions array, which must then be
+      // the same for every repetition (flagUserFunctions would otherwise build a new one each time).
+      let found = interpretations.get(resolved);
+      if (!found) {
+        found = {
+          actions: flagUserFunctions(sqlActions(resolved), deps.builtinFunctions),
+          unparsed: resolved.unparsed,
+          empty: resolved.statements.length === 0 && !resolved.unparsed,
+          readOnly: !resolved.unparsed && resolved.statements.every((s) => READ_ONLY.has(s.kind)),
+          kinds: resolved.statements.map((s) => s.kind),
+          statements: resolved.statements.map((s) => ({ kind: s.kind, tables: [...s.tables] })),
+        };
+        interpretations.set(resolved, found);
+      }
+      return found;
     },
     ran(command) {
       // An allowed or approved PREPARE defines what a later EXECUTE runs.
