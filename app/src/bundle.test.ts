@@ -11,6 +11,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 interface Metafile {
   outputs: Record<string, { imports: Array<{ path: string; kind: string; external?: boolean }> }>;
 }
+interface Started {
+  url: string;
+  rows: Array<{ n: number }>;
+  sessions: Array<{ status: string; principal: string; chunks: number }>;
+}
 interface BuildModule {
   bundleApp(opts: { outdir: string }): Promise<{ main: Metafile; preload: Metafile }>;
   bundleForNode(entryPoints: Record<string, string>, outdir: string): Promise<Metafile>;
@@ -79,8 +84,19 @@ describe('app/build.mjs', () => {
       entry,
       `import { startHostedGateway } from ${JSON.stringify(join(appDir, 'src/gateway-host'))};
 import { silentLogger } from ${JSON.stringify(join(rootDir, 'proxy-core/src/logger'))};
+import pg from 'pg';
 const hosted = await startHostedGateway({ demo: true, dataDir: process.argv[2] as string, logger: silentLogger });
-process.stdout.write(JSON.stringify({ url: hosted.url }) + '\\n');
+// A recorded session through the bundle: its chunks compress on the gateway's worker thread.
+const { gateway } = hosted;
+const token = await gateway.devIssuer!.mint({ sub: 'agent-demo', groups: ['ai-agents'], ttlSec: 600 });
+const { host, port } = gateway.postgres.address;
+const client = new pg.Client({ host, port, user: 'agent-demo', password: token, database: 'demo' });
+await client.connect();
+const rows = (await client.query('SELECT count(*)::int AS n FROM customers')).rows;
+await client.end();
+const sessions = () => gateway.store.listSessions({ limit: 10 }).sessions;
+for (let i = 0; i < 100 && sessions().some((s) => s.status === 'live'); i++) await new Promise((r) => setTimeout(r, 50));
+process.stdout.write(JSON.stringify({ url: hosted.url, rows, sessions: sessions() }) + '\\n');
 process.once('SIGTERM', () => void hosted.stop().then(() => process.exit(0)));
 `,
     );
@@ -92,16 +108,21 @@ process.once('SIGTERM', () => void hosted.stop().then(() => process.exit(0)));
       stderr += d.toString();
     });
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-    const url = await new Promise<string>((resolve, reject) => {
+    const started = await new Promise<Started>((resolve, reject) => {
       let out = '';
       child.stdout.on('data', (d: Buffer) => {
         out += d.toString();
         const line = out.split('\n')[0];
-        if (out.includes('\n') && line) resolve((JSON.parse(line) as { url: string }).url);
+        if (out.includes('\n') && line) resolve(JSON.parse(line) as Started);
       });
       void exited.then((code) => reject(new Error(`bundle exited with ${code}: ${stderr}`)));
     });
+    const { url } = started;
     try {
+      expect(started.rows[0]?.n).toBeGreaterThan(0);
+      expect(started.sessions).toHaveLength(1);
+      expect(started.sessions[0]).toMatchObject({ status: 'ended', principal: 'agent-demo' });
+      expect(started.sessions[0]?.chunks).toBeGreaterThan(0);
       expect((await fetch(`${url}/healthz`)).status).toBe(200);
       const index = await fetch(`${url}/`);
       expect(index.status).toBe(200);

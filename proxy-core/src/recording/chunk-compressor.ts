@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../logger';
 
@@ -7,13 +8,39 @@ export interface ChunkCompressor {
   close(): Promise<void>;
 }
 
+/**
+ * The worker's code, evaluated in the worker thread: plain CommonJS, so it runs the same from the TypeScript sources,
+ * the desktop app's bundle or a package, with zstd-napi loaded from where the main thread resolves it.
+ * In: { id, raw, level }; out: { id, compressed } or { id, error }.
+ */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { Compressor } = require(workerData.zstd);
+const compressors = new Map();
+parentPort.on('message', ({ id, raw, level }) => {
+  try {
+    let zstd = compressors.get(level);
+    if (!zstd) {
+      zstd = new Compressor();
+      zstd.setParameters({ compressionLevel: level });
+      compressors.set(level, zstd);
+    }
+    // A copy of its own, so it can be transferred whatever buffer zstd-napi allocated the output in.
+    const compressed = new Uint8Array(zstd.compress(raw));
+    parentPort.postMessage({ id, compressed }, [compressed.buffer]);
+  } catch (err) {
+    parentPort.postMessage({ id, error: err instanceof Error ? err.message : String(err) });
+  }
+});
+`;
+
 interface InFlight {
   resolve: (compressed: Uint8Array) => void;
   reject: (err: Error) => void;
 }
 
 /**
- * One worker thread running zstd (compression-worker.mjs): the gateway's event loop keeps relaying while chunks
+ * One worker thread running zstd: the gateway's event loop keeps relaying while chunks
  * compress on another core. `raw` is transferred to the worker (the recorder hands over a copy of its own). A
  * worker that dies fails the chunks it held — their sessions end, fail closed — and the next chunk starts a new one.
  */
@@ -30,7 +57,8 @@ export function createChunkCompressor(opts: { level?: number; logger: Logger }):
   }
 
   function start(): Worker {
-    const w = new Worker(new URL('./compression-worker.mjs', import.meta.url));
+    const zstd = createRequire(import.meta.url).resolve('zstd-napi');
+    const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { zstd } });
     w.unref(); // an idle worker never keeps the process alive; one with chunks in hand does (see compress)
     w.on('message', (m: { id: number; compressed?: Uint8Array; error?: string }) => {
       const job = inFlight.get(m.id);
