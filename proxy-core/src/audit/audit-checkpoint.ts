@@ -1,5 +1,6 @@
-import { canonicalJson, fromHex, signEd25519, toHex, verifyEd25519 } from '@vigil/recordings';
+import { canonicalJson, fromHex, toHex, verifyEd25519 } from '@vigil/recordings';
 import type { Logger } from '../logger';
+import { nodeSignEd25519 } from '../recording/node-ed25519';
 import type { SigningKey } from '../recording/signing-key';
 import type { Store } from '../store/store.types';
 import type { AuditEvent } from './audit.types';
@@ -42,7 +43,7 @@ export function writeAuditCheckpoint(store: Store, key: SigningKey, now = new Da
     at,
     keyFingerprint: key.fingerprint,
     publicKey: toHex(key.publicKey),
-    signature: toHex(signEd25519(checkpointMessage(head.seq, head.hash, at), key.privateKey)),
+    signature: toHex(nodeSignEd25519(checkpointMessage(head.seq, head.hash, at), key.privateKey)),
   };
   return store.appendAudit({ type: CHECKPOINT_EVENT, actor: 'system', data, time: at });
 }

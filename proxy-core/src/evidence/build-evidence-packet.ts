@@ -7,7 +7,6 @@ import {
   type PacketFileKind,
   type PacketSeal,
   type PacketSession,
-  signEd25519,
   type VerifyResult,
   verifyRecording,
   type ZipMethod,
@@ -15,6 +14,7 @@ import {
 } from '@vigil/recordings';
 import type { Logger } from '../logger';
 import { openFileByteSource } from '../recording/file-byte-source';
+import { nodeSignEd25519 } from '../recording/node-ed25519';
 import { nodeSha256 } from '../recording/node-sha256';
 import type { SigningKey } from '../recording/signing-key';
 import { createZstdDecompressor } from '../recording/zstd-compressor';
@@ -277,7 +277,7 @@ async function writePacket(
   await zip.add({
     path: PACKET_FILES.signature,
     method: 'store',
-    content: signEd25519(manifestBytes, opts.signingKey.privateKey),
+    content: nodeSignEd25519(manifestBytes, opts.signingKey.privateKey),
   });
   const size = await zip.finish();
   return { packetId, manifest, size };

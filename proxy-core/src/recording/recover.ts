@@ -6,12 +6,12 @@ import {
   type SealInfo,
   type SealSummary,
   sealPrefix,
-  signEd25519,
   toHex,
   type ValidPrefix,
 } from '@vigil/recordings';
 import type { Logger } from '../logger';
 import { fileHandleByteSource } from './file-byte-source';
+import { nodeSignEd25519 } from './node-ed25519';
 import { nodeSha256 } from './node-sha256';
 import { createZstdDecompressor } from './zstd-compressor';
 
@@ -63,7 +63,7 @@ export async function sealInterruptedRecording(
       endedAtUs: opts.endedAtUs,
       reason,
       publicKey: signingKey.publicKey,
-      sign: (msg) => signEd25519(msg, signingKey.privateKey),
+      sign: (msg) => nodeSignEd25519(msg, signingKey.privateKey),
     });
     await handle.truncate(prefix.length);
     await handle.write(bytes, 0, bytes.length, prefix.length);

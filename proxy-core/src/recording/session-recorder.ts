@@ -9,10 +9,10 @@ import {
   type RecordingHeader,
   type RecordingWriter,
   type SealSummary,
-  signEd25519,
 } from '@vigil/recordings';
 import type { Logger } from '../logger';
 import type { ChunkCompressor } from './chunk-compressor';
+import { nodeSignEd25519 } from './node-ed25519';
 import { nodeSha256 } from './node-sha256';
 
 /**
@@ -209,7 +209,7 @@ class Recorder implements SessionRecorder {
       await this.commits;
       if (this.failed) throw this.failed;
       const { privateKey, publicKey } = this.opts.signingKey;
-      const sign = (msg: Uint8Array) => signEd25519(msg, privateKey);
+      const sign = (msg: Uint8Array) => nodeSignEd25519(msg, privateKey);
       const { bytes, summary } = this.writer.seal({
         endedAtUs: this.header.startedAtUs + this.now(),
         interrupted,
