@@ -82,7 +82,11 @@ export function createRowMasker(options: RowMaskerOptions): RowMasker {
   if (styleName === 'hash' && (key === undefined || key.length === 0))
     throw new Error('the hash mask style needs a key');
   const width = plan.columns.length;
-  const scanModes = [0, 1].map((format) => plan.fields.map((f) => scanModeOf(f.typeOid, format)));
+  // With no detectors every column skips the scan.
+  const modesFor = (format: number) =>
+    plan.fields.map((f): ScanMode => (detectors.length === 0 ? 'skip' : scanModeOf(f.typeOid, format)));
+  const textModes = modesFor(0);
+  const binaryModes = modesFor(1);
   const typeOids = plan.fields.map((f) => f.typeOid);
   const asIs = typeOids.map(rendersAsIs);
   // The annotations of whole-column masks never change: one object per column and outcome, shared by every row.
@@ -93,6 +97,7 @@ export function createRowMasker(options: RowMaskerOptions): RowMasker {
     c.mask ? { column, rule: c.rule, style: 'null' } : undefined,
   );
   const mayHit = anyMayHitOf(detectors);
+  const inPlace = styleName === 'partial';
   const out: MaskedCells = { changed: false, resized: false, replaced: [], masks: [], maskCount: 0, deny: undefined };
   const annotate = (mask: MaskAnnotation) => {
     out.masks[out.maskCount++] = mask;
@@ -101,7 +106,7 @@ export function createRowMasker(options: RowMaskerOptions): RowMasker {
   /** A masked column's text value, masked whole: in place (undefined), or its replacement. */
   function maskWhole(bytes: Uint8Array, start: number, end: number, i: number): Uint8Array | null | undefined {
     if (asIs[i]) {
-      if (maskInPlace(bytes, start, end, style)) {
+      if (inPlace && maskInPlace(bytes, start, end, style)) {
         annotate(masked[i] as MaskAnnotation);
         return undefined;
       }
@@ -117,16 +122,15 @@ export function createRowMasker(options: RowMaskerOptions): RowMasker {
     return rendered === null ? null : utf8Bytes(rendered);
   }
 
-  /** Any other value through the detectors: undefined when nothing was found (the common, fast case). */
+  /** A value the prefilter let through, against the detectors: undefined when nothing was found. */
   function scan(
     bytes: Uint8Array,
     start: number,
     end: number,
     i: number,
     mode: ScanMode,
+    features: number,
   ): Uint8Array | null | undefined {
-    const features = byteFeatures(bytes, start, end);
-    if (!mayHit(features)) return undefined;
     const text = utf8Decoder.decode(bytes.subarray(start, end));
     const detected = maskDetected(text, detectors, style, key, { features, json: mode === 'json' });
     if (!detected) return undefined;
@@ -164,7 +168,7 @@ export function createRowMasker(options: RowMaskerOptions): RowMasker {
       const length = lengths[i] as number;
       if (length < 0) continue;
       const start = starts[i] as number;
-      const format = formatAt(formats, i);
+      const format = formats.length === 0 ? 0 : formatAt(formats, i);
       if (masked[i] !== undefined) {
         out.changed = true;
         if (format === 0) {
@@ -180,9 +184,12 @@ export function createRowMasker(options: RowMaskerOptions): RowMasker {
         if (options.binary === 'deny') out.deny ??= `binary-format value of masked column ${i + 1} (masking policy)`;
         continue;
       }
-      const mode = (scanModes[format === 0 ? 0 : 1] as ScanMode[])[i] ?? 'skip';
-      if (detectors.length === 0 || mode === 'skip') continue;
-      const scanned = scan(bytes, start, start + length, i, mode);
+      const mode = (format === 0 ? textModes : binaryModes)[i] ?? 'skip';
+      if (mode === 'skip') continue;
+      // The byte prefilter first: most values have nothing any detector could hit, and are never decoded.
+      const features = byteFeatures(bytes, start, start + length);
+      if (!mayHit(features)) continue;
+      const scanned = scan(bytes, start, start + length, i, mode, features);
       if (scanned === undefined) continue;
       out.changed = out.resized = true;
       out.replaced[i] = scanned;
