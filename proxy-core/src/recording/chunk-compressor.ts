@@ -85,7 +85,14 @@ export function createChunkCompressor(opts: { level?: number; logger: Logger }):
       const id = nextId++;
       const done = new Promise<Uint8Array>((resolve, reject) => inFlight.set(id, { resolve, reject }));
       if (inFlight.size === 1) worker.ref();
-      worker.postMessage({ id, raw, level }, [raw.buffer as ArrayBuffer]);
+      try {
+        worker.postMessage({ id, raw, level }, [raw.buffer as ArrayBuffer]);
+      } catch (err) {
+        // Not transferable (a view of a shared buffer): this chunk fails, the worker stays.
+        inFlight.get(id)?.reject(err as Error);
+        inFlight.delete(id);
+        if (inFlight.size === 0) worker.unref();
+      }
       return done;
     },
     async close() {

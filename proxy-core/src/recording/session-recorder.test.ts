@@ -208,6 +208,18 @@ describe('createSessionRecorder', () => {
       }
     });
 
+    it('rejects, without throwing, a chunk it cannot hand to the worker', async () => {
+      const chunkCompressor = createChunkCompressor({ logger: silentLogger });
+      try {
+        const shared = new Uint8Array(new SharedArrayBuffer(8));
+        await expect(chunkCompressor.compress(shared)).rejects.toThrow();
+        const fine = await chunkCompressor.compress(new TextEncoder().encode('still works'));
+        expect(fine.length).toBeGreaterThan(0);
+      } finally {
+        await chunkCompressor.close();
+      }
+    });
+
     it('fails the session, closed, when the worker cannot compress', async () => {
       const chunkCompressor = createChunkCompressor({ logger: silentLogger });
       await chunkCompressor.close();
