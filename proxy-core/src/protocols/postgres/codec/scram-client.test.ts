@@ -33,6 +33,27 @@ describe('createScramClient', () => {
     expect(() => client.finish(utf8(RFC7677.serverFinal))).not.toThrow();
   });
 
+  it('derives the salted password once per password, salt and iteration count', () => {
+    const cache = new Map<string, Uint8Array>();
+    const client = () =>
+      createScramClient({ password: 'pencil', username: 'user', nonce: RFC7677.clientNonce, saltedPasswords: cache });
+    const first = client();
+    first.initialResponse([SCRAM_SHA_256]);
+    expect(text(first.continue(utf8(RFC7677.serverFirst)))).toBe(RFC7677.clientFinal);
+    expect(cache.size).toBe(1);
+    // The second handshake takes the cached key: a wrong one in its place shows in the proof.
+    const [key] = cache.keys();
+    cache.set(key as string, new Uint8Array(32));
+    const second = client();
+    second.initialResponse([SCRAM_SHA_256]);
+    expect(text(second.continue(utf8(RFC7677.serverFirst)))).not.toBe(RFC7677.clientFinal);
+    // Another salt or iteration count derives again.
+    const third = client();
+    third.initialResponse([SCRAM_SHA_256]);
+    third.continue(utf8(RFC7677.serverFirst.replace('i=4096', 'i=4097')));
+    expect(cache.size).toBe(2);
+  });
+
   it('sends an empty user name and a random 24-character nonce by default, as libpq does', () => {
     const a = text(createScramClient({ password: 'x' }).initialResponse([SCRAM_SHA_256]).data) ?? '';
     const b = text(createScramClient({ password: 'x' }).initialResponse([SCRAM_SHA_256]).data) ?? '';
