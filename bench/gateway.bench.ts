@@ -89,25 +89,6 @@ export async function benchGateway(): Promise<BenchResult[]> {
       target: '≥ 5× on pgbench traffic',
     });
 
-    // A new connection per transaction (pgbench -C), as agents without a connection pool do: session setup cost.
-    // After the recording-size measurement, which these short sessions (mostly header and seal) would skew.
-    {
-      const args = ['-S', '-n', '-C', '-c', '8', '-j', '2', '-T', String(SECONDS)];
-      const tpsOf = (out: string) => Number(/tps = ([\d.]+)/.exec(out)?.[1]);
-      const d = tpsOf(pgbench(args, direct));
-      const v = tpsOf(pgbench(args, viaVigil));
-      results.push({ name: 'pgbench -S -C (a connection per transaction) direct', value: d, unit: 'tps' });
-      if (bouncer) {
-        const b = tpsOf(pgbench(args, { host: '127.0.0.1', port: bouncer.port, user: 'postgres' }));
-        results.push({
-          name: 'pgbench -S -C pgbouncer session mode (pooled upstream connections)',
-          value: b,
-          unit: 'tps',
-        });
-      }
-      results.push({ name: 'pgbench -S -C Vigil', value: v, unit: 'tps', ratio: v / d, against: 'direct' });
-    }
-
     // A realistic policy with masking on, against the same policy without masking.
     const masked = { ...viaVigil, database: 'shop-masked' };
     for (const mode of ['simple', 'prepared'] as const) {
@@ -171,6 +152,25 @@ export async function benchGateway(): Promise<BenchResult[]> {
       unit: 'KiB',
       target: '≤ 64 KiB',
     });
+
+    // A new connection per transaction (pgbench -C), as agents without a connection pool do: session setup cost.
+    // Last: the ~1000 short sessions it leaves behind would weigh on the measurements after it.
+    {
+      const args = ['-S', '-n', '-C', '-c', '8', '-j', '2', '-T', String(SECONDS)];
+      const tpsOf = (out: string) => Number(/tps = ([\d.]+)/.exec(out)?.[1]);
+      const d = tpsOf(pgbench(args, direct));
+      const v = tpsOf(pgbench(args, viaVigil));
+      results.push({ name: 'pgbench -S -C (a connection per transaction) direct', value: d, unit: 'tps' });
+      if (bouncer) {
+        const b = tpsOf(pgbench(args, { host: '127.0.0.1', port: bouncer.port, user: 'postgres' }));
+        results.push({
+          name: 'pgbench -S -C pgbouncer session mode (pooled upstream connections)',
+          value: b,
+          unit: 'tps',
+        });
+      }
+      results.push({ name: 'pgbench -S -C Vigil', value: v, unit: 'tps', ratio: v / d, against: 'direct' });
+    }
 
     gateway.kill('SIGTERM');
     await new Promise((r) => gateway?.once('exit', r));
