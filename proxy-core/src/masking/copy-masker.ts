@@ -15,7 +15,7 @@ import {
   splitTextRow,
 } from './copy-text';
 import type { Detector } from './detectors/detector';
-import { anyMayHit, byteFeatures, textFeatures } from './detectors/prefilter';
+import { anyMayHitOf, byteFeatures, textFeatures } from './detectors/prefilter';
 import { type MaskStyle, maskValue, type TextRange } from './mask-style';
 import type { CopyFormat, MaskAnnotation, MaskPlan, MaskStyleName } from './masking.types';
 import { maskDetected } from './text-masker';
@@ -53,6 +53,7 @@ export function createCopyMasker(options: {
   key?: Uint8Array;
 }): CopyMasker {
   const { plan, detectors, style, key } = options;
+  const mayHit = anyMayHitOf(detectors);
   const format = plan.copy ?? TEXT_FORMAT;
   const styleName: MaskStyleName = typeof style === 'string' ? style : style.name;
   const anyMasked = plan.columns.some((c) => c.mask);
@@ -76,7 +77,7 @@ export function createCopyMasker(options: {
       });
       return written;
     }
-    if (detectors.length === 0 || !anyMayHit(detectors, textFeatures(value))) return undefined;
+    if (detectors.length === 0 || !mayHit(textFeatures(value))) return undefined;
     const detected = maskDetected(value, detectors, style, key);
     if (!detected) return undefined;
     const written = encode(detected.text);
@@ -132,7 +133,7 @@ export function createCopyMasker(options: {
     maskCopyData(data) {
       if (plan.deny !== undefined) return { data: new Uint8Array(0), changed: true, masks: [], deny: plan.deny };
       if (format.format === 'binary') return { data, changed: false, masks: [] };
-      if (!anyMasked && !headerPending && (detectors.length === 0 || !anyMayHit(detectors, byteFeatures(data)))) {
+      if (!anyMasked && !headerPending && (detectors.length === 0 || !mayHit(byteFeatures(data)))) {
         return { data, changed: false, masks: [] };
       }
       const text = utf8Decoder.decode(data);

@@ -9,7 +9,7 @@ import { scanText } from './detectors/index';
 import { byteFeatures } from './detectors/prefilter';
 import { analyzeSql } from './lineage/statement';
 import { createMaskPlan } from './mask-plan';
-import type { MaskPlan } from './masking.types';
+import { BUILTIN_DETECTORS, type MaskPlan } from './masking.types';
 import { createRowMasker } from './row-masker';
 import { initMasking } from './sql-parser';
 import { utf8Decoder } from './utf8';
@@ -101,19 +101,7 @@ export async function benchMasking(): Promise<BenchResult[]> {
   const catalog = fixtureCatalog([...FIXTURE_RELATIONS, ACCOUNTS]);
   const masking = compileMasking({
     columns: ['accounts.email', 'customers.ssn'],
-    detectors: [
-      'email',
-      'credit_card',
-      'us_ssn',
-      'iban',
-      'phone',
-      'aws_access_key',
-      'aws_secret',
-      'gcp_service_account',
-      'jwt',
-      'private_key',
-      'generic_secret',
-    ],
+    detectors: [...BUILTIN_DETECTORS],
     style: 'partial',
   });
   const none = compileMasking({ columns: [], detectors: [], style: 'redact' });

@@ -1,22 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { type DetectorConfig, MaskingConfigError } from '../masking.types';
+import { BUILTIN_DETECTORS, type DetectorConfig, MaskingConfigError } from '../masking.types';
 import type { DetectorHit } from './detector';
 import { BUILTIN, compileDetectors, scanText } from './index';
 import { byteFeatures, mayHit, textFeatures } from './prefilter';
 
-const ALL = compileDetectors([
-  'email',
-  'credit_card',
-  'us_ssn',
-  'iban',
-  'phone',
-  'aws_access_key',
-  'aws_secret',
-  'gcp_service_account',
-  'jwt',
-  'private_key',
-  'generic_secret',
-]);
+const ALL = compileDetectors(BUILTIN_DETECTORS);
 
 /** The texts each detector finds in `text`, as `detector:text`. */
 function found(text: string, detectors = ALL): string[] {

@@ -169,13 +169,7 @@ export function mayHit(detector: Detector, features: Features): boolean {
   return minSeparatedDigits > 0 && separatedDigitsOf(features) >= minSeparatedDigits;
 }
 
-/** Whether any of `detectors` can hit. */
-export function anyMayHit(detectors: readonly Detector[], features: Features): boolean {
-  for (const d of detectors) if (mayHit(d, features)) return true;
-  return false;
-}
-
-/** `anyMayHit` for one detector list, folded into one test (the row hot path). */
+/** Whether any of `detectors` can hit, as one test built once per detector list (`mayHit` folded together). */
 export function anyMayHitOf(detectors: readonly Detector[]): (features: Features) => boolean {
   if (detectors.some((d) => d.features === 0 && d.minDigits === 0 && d.minSeparatedDigits === 0)) return () => true;
   let flags = 0;
