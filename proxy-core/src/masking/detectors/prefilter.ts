@@ -155,9 +155,14 @@ export function byteFeatures(bytes: Uint8Array, start = 0, end = bytes.length): 
   return f | (Math.min(maxGroup, 255) << 8) | (Math.min(maxSeparated, 255) << 16);
 }
 
+/** Where `textFeatures` encodes a string (reused: COPY masking asks once per field). */
+const scratch = Buffer.allocUnsafe(64 * 1024);
+
 /** The features of a string: those of its UTF-8 bytes. */
 export function textFeatures(text: string): Features {
-  return byteFeatures(Buffer.from(text, 'utf8'));
+  // At most 3 bytes per UTF-16 unit: a text that could overflow the scratch buffer is encoded on its own.
+  if (text.length * 3 > scratch.length) return byteFeatures(Buffer.from(text, 'utf8'));
+  return byteFeatures(scratch, 0, scratch.write(text, 'utf8'));
 }
 
 /** Whether `detector` can hit a text with these features. */
