@@ -128,14 +128,37 @@ export class ApprovalBroker {
     for (const id of [...this.waiting.keys()]) this.cancel(id);
   }
 
+  /**
+   * A timer runs on the monotonic clock and may fire a little before the wall clock reaches the
+   * deadline (or the wall clock may have been stepped back): the store would refuse that expiry, so
+   * the timer is set again for what is left instead of leaving the statement held for good.
+   */
   private expire(id: string): void {
+    const entry = this.waiting.get(id);
+    if (!entry) return;
+    const current = this.opts.store.getApproval(id);
+    if (current && current.status !== 'pending') {
+      this.settle(current);
+      return;
+    }
+    const left = current ? Date.parse(current.expiresAt) - Date.now() : 0;
+    if (left > 0) {
+      clearTimeout(entry.timer);
+      entry.timer = setTimeout(() => this.expire(id), left);
+      return;
+    }
     try {
-      const updated = this.opts.store.setApprovalStatus(id, 'expired', new Date().toISOString());
-      this.settle(updated);
-    } catch {
-      // Decided in the meantime (by another process): the poll picks the decision up.
-      const current = this.opts.store.getApproval(id);
-      if (current && current.status !== 'pending') this.settle(current);
+      this.settle(this.opts.store.setApprovalStatus(id, 'expired', new Date().toISOString()));
+    } catch (err) {
+      // Decided in the meantime (by another process): settle with that decision; otherwise try again.
+      const decided = this.opts.store.getApproval(id);
+      if (decided && decided.status !== 'pending') {
+        this.settle(decided);
+        return;
+      }
+      this.opts.logger.warn('could not expire approval request; retrying', { id, err });
+      clearTimeout(entry.timer);
+      entry.timer = setTimeout(() => this.expire(id), 1000);
     }
   }
 
