@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startHarness } from './support/gateway-harness';
 
@@ -123,5 +124,67 @@ describe('benign statements that mention dangerous words pass untouched', () => 
     const r = await c.query(sql);
     expect(r.rows.length).toBeGreaterThanOrEqual(1);
     await c.end();
+  });
+});
+
+describe('startup options cannot set what policy judges in statements', () => {
+  const connectWith = async (options: string, connection = 'shop') => {
+    const c = new pg.Client({
+      host: h.host,
+      port: h.port,
+      database: connection,
+      user: 'agent-1',
+      password: await h.agentToken(),
+      options,
+    });
+    c.on('error', () => {});
+    return c.connect().then(
+      () => c,
+      (e: { code?: string; message: string }) => e,
+    );
+  };
+
+  it.each([
+    ['-c role=lowly'],
+    ['--session-authorization=lowly'],
+    ['-c statement_timeout=0 -c role=lowly'],
+    ['-c standard_conforming_strings=off'],
+    ['-c default_transaction_read_only=off -F'],
+  ])('%s is refused before anything reaches the upstream', async (options) => {
+    const refusals = () =>
+      h.gateway.store
+        .listAudit({ type: 'auth.failure', limit: 10_000 })
+        .filter((e) => (e.data as { code?: string }).code === 'startup_options').length;
+    const before = h.canary.connections;
+    const audited = refusals();
+    const refused = await connectWith(options, 'canary');
+    expect(refused).not.toBeInstanceOf(pg.Client);
+    expect(refused).toMatchObject({
+      code: '42501',
+      message: expect.stringMatching(/Vigil refuses the startup options/),
+    });
+    expect(h.canary.connections).toBe(before);
+    expect(refusals()).toBe(audited + 1);
+  });
+
+  it('a role given at startup to a real upstream is refused too, not applied', async () => {
+    const refused = await connectWith('-c role=lowly');
+    if (refused instanceof pg.Client) {
+      const r = await refused.query('SELECT current_user AS u');
+      await refused.end();
+      throw new Error(`connected as ${r.rows[0].u}`);
+    }
+    expect(refused).toMatchObject({ code: '42501' });
+  });
+
+  it('harmless settings pass, as the upstream reads them', async () => {
+    const c = await connectWith('-c statement_timeout=1234 -c search_path=public,\\ pg_catalog');
+    if (!(c instanceof pg.Client)) throw new Error(`refused: ${c.message}`);
+    const r = await c.query('SELECT current_setting($1) AS t, current_setting($2) AS p, current_user AS u', [
+      'statement_timeout',
+      'search_path',
+    ]);
+    await c.end();
+    expect(r.rows[0]).toEqual({ t: '1234ms', p: 'public, pg_catalog', u: h.cluster.roles.scram });
   });
 });

@@ -26,6 +26,7 @@ import {
 import { type ExtendedState, frontendCommand } from './frontend-commands';
 import { ResponseSequencer } from './response-sequencer';
 import type { ResultMasker } from './result-masker.types';
+import { parseStartupOptions } from './startup-options';
 import { unsafeSetting } from './unsafe-setting';
 import {
   connectUpstream,
@@ -220,6 +221,18 @@ export class PgSession {
         SqlState.INVALID_CATALOG_NAME,
         `connection "${name}" does not exist (the database name selects a Vigil connection)`,
       );
+      return;
+    }
+    const options = params.options === undefined ? undefined : parseStartupOptions(params.options);
+    if (options && !options.ok) {
+      this.deps.authFailed({
+        connection: name,
+        clientAddr: this.clientAddr,
+        code: 'startup_options',
+        reason: options.reason,
+        user: params.user ?? '',
+      });
+      this.fatal(SqlState.INSUFFICIENT_PRIVILEGE, `Vigil refuses the startup options: ${options.reason}`);
       return;
     }
     this.step = Step.Password;

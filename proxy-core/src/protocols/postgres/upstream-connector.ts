@@ -17,6 +17,7 @@ import {
   serializeSaslResponse,
   serializeStartup,
 } from './codec';
+import { formatStartupOptions, parseStartupOptions } from './startup-options';
 import { unsafeSetting } from './unsafe-setting';
 
 export interface UpstreamTarget {
@@ -157,7 +158,6 @@ const PASSED_PARAMS = new Set([
   'TimeZone',
   'extra_float_digits',
   'search_path',
-  'options',
   'IntervalStyle',
   'datestyle',
   'timezone',
@@ -172,6 +172,9 @@ function startup(
   // Policy, masking and the recording read SQL and results as UTF-8, so the upstream always speaks it.
   const params: Record<string, string> = { user: target.user, database: target.database, client_encoding: 'UTF8' };
   for (const [k, v] of Object.entries(clientParams)) if (PASSED_PARAMS.has(k)) params[k] = v;
+  // Rebuilt from what was checked (the session refuses options that do not parse or set anything else).
+  const options = clientParams.options === undefined ? undefined : parseStartupOptions(clientParams.options);
+  if (options?.ok && options.settings.length > 0) params.options = formatStartupOptions(options.settings);
   const framer = new MessageFramer({ startup: false, maxMessageSize: target.maxMessageSize });
   const parameters: Array<[string, string]> = [];
   let backendKey: { pid: number; secret: number } | undefined;

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { formatStartupOptions, parseStartupOptions } from './startup-options';
+
+describe('parseStartupOptions', () => {
+  it.each([
+    ['-c statement_timeout=5000', [['statement_timeout', '5000']]],
+    [
+      '-cstatement_timeout=5s --search-path=app',
+      [
+        ['statement_timeout', '5s'],
+        ['search_path', 'app'],
+      ],
+    ],
+    ['  -c  DateStyle=ISO,\\ MDY  ', [['DateStyle', 'ISO, MDY']]],
+    ['-c\tapplication_name=a\\\\b', [['application_name', 'a\\b']]],
+    ['-c search_path=x\\ -c\\ role=y', [['search_path', 'x -c role=y']]], // one escaped value, not two switches
+    ['', []],
+  ])('reads %j as the server does', (options, settings) => {
+    expect(parseStartupOptions(options)).toEqual({ ok: true, settings });
+  });
+
+  it.each([
+    ['-c role=lowly', /setting role cannot be given at startup/],
+    ['--session_authorization=lowly', /session_authorization/],
+    ['-c ROLE=lowly', /ROLE/],
+    ['-c statement_timeout=1 -c role=lowly', /role/],
+    ['-c standard_conforming_strings=off', /standard_conforming_strings/],
+    ['-c client_encoding=SJIS', /client_encoding/],
+    ['-F', /server switch -F/],
+    ['-B 10', /server switch -B/],
+    ['-c', /without a setting/],
+    ['-c role', /has no value/],
+    ['-c\vrole=lowly', /./],
+  ])('refuses %j', (options, reason) => {
+    const parsed = parseStartupOptions(options);
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) expect(parsed.reason).toMatch(reason);
+  });
+
+  it('formats settings so that reading them back gives the same settings', () => {
+    const settings: Array<[string, string]> = [
+      ['search_path', 'a b,\\c'],
+      ['application_name', 'tab\there'],
+    ];
+    expect(parseStartupOptions(formatStartupOptions(settings))).toEqual({ ok: true, settings });
+  });
+});
