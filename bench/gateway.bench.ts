@@ -164,6 +164,14 @@ export async function benchGateway(): Promise<BenchResult[]> {
         });
       }
       results.push({ name: 'pgbench -S -C Vigil', value: v, unit: 'tps', ratio: v / d, against: 'direct' });
+      const p = tpsOf(pgbench(args, { ...viaVigil, database: 'shop-pooled' }));
+      results.push({
+        name: 'pgbench -S -C Vigil, upstream.pool on',
+        value: p,
+        unit: 'tps',
+        ratio: p / d,
+        against: 'direct',
+      });
     }
 
     gateway.kill('SIGTERM');
@@ -195,6 +203,10 @@ connections:
   - name: shop
     type: postgres
     upstream: { host: 127.0.0.1, port: ${cluster.port}, database: shop, user: ${cluster.roles.scram}, passwordEnv: UPSTREAM_PASSWORD, tls: disable }
+    policy: bench
+  - name: shop-pooled
+    type: postgres
+    upstream: { host: 127.0.0.1, port: ${cluster.port}, database: shop, user: ${cluster.roles.scram}, passwordEnv: UPSTREAM_PASSWORD, tls: disable, pool: { maxIdle: 16 } }
     policy: bench
   - name: shop-masked
     type: postgres

@@ -39,6 +39,7 @@ import { type PgListener, startPgListener } from './protocols/postgres/pg-listen
 import { PgResultMasker } from './protocols/postgres/pg-result-masker';
 import { UpstreamCatalog } from './protocols/postgres/upstream-catalog';
 import type { UpstreamTarget } from './protocols/postgres/upstream-connector';
+import { createUpstreamPool, type UpstreamPool } from './protocols/postgres/upstream-pool';
 import { detectorOutputMask } from './protocols/ssh/detector-output-mask';
 import { loadOrCreateHostKey } from './protocols/ssh/host-keys';
 import { shellInterpreter } from './protocols/ssh/shell-interpreter';
@@ -60,6 +61,8 @@ export interface Gateway {
   signingKey: SigningKey;
   devIssuer: DevIssuer | undefined;
   postgres: PgListener;
+  /** Upstream PostgreSQL connections kept between sessions (connections with `upstream.pool`). */
+  upstreamPool: UpstreamPool;
   http: HttpListener | undefined;
   ssh: SshListener | undefined;
   api: ApiServer;
@@ -190,6 +193,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     return catalog;
   };
   const cancels = new CancelRegistry();
+  const upstreams = createUpstreamPool({ logger: logger.child({ part: 'upstream-pool' }) });
   const postgres = await startPgListener({
     host: hostOf(config.listen.postgres),
     port: portOf(config.listen.postgres),
@@ -228,6 +232,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
         return new PgResultMasker({ masking, catalog: catalog ?? EMPTY_CATALOG, session, key: maskingKey });
       },
       cancels,
+      upstreams,
     },
   });
 
@@ -356,6 +361,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     signingKey,
     devIssuer,
     postgres,
+    upstreamPool: upstreams,
     http,
     ssh,
     api,
@@ -370,6 +376,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       await ssh?.close();
       // Sessions end as their sockets close; give their seals a moment before the store goes.
       for (let i = 0; i < 50 && hub.liveCount > 0; i++) await new Promise((r) => setTimeout(r, 20));
+      upstreams.close();
       await chunkCompressor.close();
       chunkIndex.flush();
       store.close();
@@ -445,6 +452,7 @@ function upstreamTarget(c: PostgresConnectionConfig, env: NodeJS.ProcessEnv): Up
     tls: c.upstream.tls,
     ca: c.upstream.ca ? readFileSync(c.upstream.ca, 'utf8') : undefined,
     connectTimeoutMs: c.upstream.connectTimeoutMs,
+    pool: c.upstream.pool,
     // The upstream is trusted to follow the protocol; a single row may legitimately approach 1 GB.
     maxMessageSize: 2 ** 31 - 1,
   };

@@ -8,6 +8,7 @@ import { createSqlInterpreter } from '../src/pipeline/sql-interpreter';
 import { compilePolicy, createClassificationCache, initSqlClassifier, policySchema } from '../src/policy';
 import { CancelRegistry } from '../src/protocols/postgres/cancel-registry';
 import { type PgListener, startPgListener } from '../src/protocols/postgres/pg-listener';
+import { createUpstreamPool } from '../src/protocols/postgres/upstream-pool';
 import { freePort, type PgCluster, startPgCluster } from './support/pg-cluster';
 
 interface Result {
@@ -73,6 +74,7 @@ describe('control API: workbench through the gateway listener', () => {
         tls: undefined,
         findConnection: (name) => (name === 'shop' ? connection : undefined),
         upstreamTarget: (c) => ({ ...c.upstream, password: undefined, maxMessageSize: 2 ** 30 }),
+        upstreams: createUpstreamPool({ logger: silentLogger }),
         verifyToken: (token) => f.verifier.verify(token),
         authFailed: () => {},
         openSession: (input) => openRecordedSession(f.pipeline, input),

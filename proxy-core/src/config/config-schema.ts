@@ -25,6 +25,17 @@ const postgresUpstream = z
     tls: z.enum(['disable', 'prefer', 'require', 'verify-full']).default('prefer'),
     ca: z.string().optional(),
     connectTimeoutMs: z.number().int().positive().default(10_000),
+    /**
+     * Upstream connections kept open between sessions, reset with DISCARD ALL before the next one
+     * (of any principal) gets them. Off while maxIdle is 0.
+     */
+    pool: z
+      .object({
+        maxIdle: z.number().int().min(0).max(1000).default(0),
+        idleTimeoutMs: z.number().int().positive().default(60_000),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 

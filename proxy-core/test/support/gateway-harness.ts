@@ -70,6 +70,8 @@ export async function startHarness(
     connectionPolicy?: string;
     /** More connections (e.g. http or ssh) and the environment their secrets come from. */
     extraConnections?: unknown[];
+    /** More postgres connections to the cluster (as its scram role), with extra upstream settings. */
+    extraPostgres?: Array<{ name: string; upstream: Record<string, unknown> }>;
     env?: Record<string, string>;
     listen?: { http?: string; ssh?: string };
   } = {},
@@ -123,6 +125,12 @@ export async function startHarness(
         policy,
       },
       { name: 'canary', type: 'postgres', upstream: { ...upstream('nobody'), port: canary.port }, policy },
+      ...(opts.extraPostgres ?? []).map((c) => ({
+        name: c.name,
+        type: 'postgres',
+        upstream: upstream(cluster.roles.scram, c.upstream),
+        policy,
+      })),
       ...(opts.extraConnections ?? []),
     ],
     policies: [ALLOW_ALL, ...(opts.policies ?? [])],
@@ -170,10 +178,13 @@ export async function startHarness(
 }
 
 /** Waits until `predicate` holds (sessions end asynchronously after a socket closes). */
-export async function eventually<T>(fn: () => T | undefined | false, timeoutMs = 5000): Promise<T> {
+export async function eventually<T>(
+  fn: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 5000,
+): Promise<T> {
   const start = Date.now();
   for (;;) {
-    const v = fn();
+    const v = await fn();
     if (v) return v;
     if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 25));

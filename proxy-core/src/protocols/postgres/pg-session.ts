@@ -28,12 +28,8 @@ import { ResponseSequencer } from './response-sequencer';
 import type { ResultMasker } from './result-masker.types';
 import { parseStartupOptions } from './startup-options';
 import { unsafeSetting } from './unsafe-setting';
-import {
-  connectUpstream,
-  type UpstreamConnection,
-  type UpstreamError,
-  type UpstreamTarget,
-} from './upstream-connector';
+import type { UpstreamConnection, UpstreamError, UpstreamTarget } from './upstream-connector';
+import type { UpstreamPool } from './upstream-pool';
 
 export interface PgSessionDeps {
   logger: Logger;
@@ -51,6 +47,8 @@ export interface PgSessionDeps {
   maskerFor(session: RecordedSession, connection: PostgresConnectionConfig): Promise<ResultMasker | undefined>;
   cancels: CancelRegistry;
   forwardCancel(pid: number, secret: number): void;
+  /** Dials upstream connections and, for connections configured to pool, keeps them between sessions. */
+  upstreams: UpstreamPool;
 }
 
 /** Where a connection is in its life: one switch over this decides what a client message means. */
@@ -87,6 +85,12 @@ export class PgSession {
   private authTimer: NodeJS.Timeout | undefined;
   /** A held statement: nothing more from the client is processed until it is decided. */
   private holding = false;
+  /** Messages forwarded since the last Query or Sync: the upstream owes an answer the client never asked for. */
+  private unsynced = 0;
+  private upstreamHandlers:
+    | { data(chunk: Buffer): void; drain(): void; close(): void; error(err: Error): void }
+    | undefined;
+  private target: UpstreamTarget | undefined;
   private log: Logger;
 
   constructor(
@@ -108,7 +112,7 @@ export class PgSession {
   private attachClient(socket: Socket | TLSSocket): void {
     socket.on('data', (chunk: Buffer) => this.onClientData(chunk));
     socket.on('drain', () => this.upstream?.socket.resume());
-    socket.on('close', () => void this.shutdown('client disconnected'));
+    socket.on('close', () => void this.shutdown('client disconnected', 'ended', true));
     // ECONNRESET / EPIPE from a client that went away: 'close' follows and ends the session.
     socket.on('error', (err) => this.log.debug('client socket error', { err }));
   }
@@ -323,7 +327,8 @@ export class PgSession {
     const gate = this.deps.gateFor(session, connection);
     const masker = this.deps.maskerFor(session, connection);
     try {
-      this.upstream = await connectUpstream(target, this.params);
+      this.target = target;
+      this.upstream = await this.deps.upstreams.acquire(target, this.params);
       this.gate = await gate;
       this.masker = await masker;
     } catch (err) {
@@ -336,7 +341,7 @@ export class PgSession {
       this.fatal(SqlState.CONNECTION_FAILURE, msg, 'failed');
       return;
     }
-    if (this.isClosed()) this.upstream.socket.destroy();
+    if (this.isClosed()) this.deps.upstreams.discard(this.upstream);
     else this.startRelaying();
   }
 
@@ -362,12 +367,16 @@ export class PgSession {
     session.serverBytes(bytes);
     this.client.write(bytes);
     this.step = Step.Relaying;
-    upstream.socket.on('data', (chunk: Buffer) => this.onUpstreamData(chunk));
-    upstream.socket.on('drain', () => {
-      if (!this.holding) this.client.resume();
-    });
-    upstream.socket.on('close', () => void this.shutdown('upstream closed the connection'));
-    upstream.socket.on('error', (err) => this.log.warn('upstream socket error', { err: err.message }));
+    const handlers = {
+      data: (chunk: Buffer) => this.onUpstreamData(chunk),
+      drain: () => {
+        if (!this.holding) this.client.resume();
+      },
+      close: () => void this.shutdown('upstream closed the connection'),
+      error: (err: Error) => this.log.warn('upstream socket error', { err: err.message }),
+    };
+    this.upstreamHandlers = handlers;
+    for (const [event, handler] of Object.entries(handlers)) upstream.socket.on(event, handler);
     upstream.socket.resume();
     this.client.resume();
     this.relayClientFrames();
@@ -385,8 +394,8 @@ export class PgSession {
     for (let frame = this.framer.next(); frame; frame = this.framer.next()) {
       const n = session.clientBytes(frame.bytes);
       if (frame.code === FrontendCode.Terminate) {
+        // Not forwarded: the gateway decides at shutdown whether the upstream ends or is kept.
         terminate = true;
-        out.push(frame.bytes);
         break;
       }
       const command = frontendCommand(frame, this.extended);
@@ -441,7 +450,7 @@ export class PgSession {
     }
     this.writeUpstream(upstream, out);
     this.writeClient(toClient);
-    if (terminate) void this.shutdown('client terminated the session');
+    if (terminate) void this.shutdown('client terminated the session', 'ended', true);
   }
 
   /** Answers a refused command with 42501 where the client expects the reply (see ResponseSequencer). */
@@ -505,6 +514,10 @@ export class PgSession {
 
   private writeUpstream(upstream: UpstreamConnection, out: Uint8Array[]): void {
     if (out.length === 0) return;
+    for (const bytes of out) {
+      const code = bytes[0];
+      this.unsynced = code === FrontendCode.Query || code === FrontendCode.Sync ? 0 : this.unsynced + 1;
+    }
     // Messages of one client read are usually adjacent in its buffer: one write, no copy, no writev.
     if (!upstream.socket.write(joined(out))) this.client.pause(); // resumed on upstream 'drain'
   }
@@ -569,15 +582,34 @@ export class PgSession {
     void this.shutdown(message, status);
   }
 
-  private async shutdown(reason: string, status: 'ended' | 'failed' = 'ended'): Promise<void> {
+  /** Nothing forwarded is still unanswered, no transaction is open and no upstream byte is unread. */
+  private upstreamIdle(): boolean {
+    const upstream = this.upstream;
+    return (
+      upstream !== undefined &&
+      !upstream.socket.destroyed &&
+      !this.holding &&
+      this.unsynced === 0 &&
+      this.sequencer.owed === 0 &&
+      this.sequencer.lastStatus === TX_IDLE &&
+      upstream.framer.buffered === 0
+    );
+  }
+
+  /** `clientLeft`: the client ended the session (Terminate or closing), so its upstream may be kept. */
+  private async shutdown(reason: string, status: 'ended' | 'failed' = 'ended', clientLeft = false): Promise<void> {
     if (this.step === Step.Closed) return;
+    const reusable = clientLeft && this.step === Step.Relaying && this.upstreamIdle();
     this.step = Step.Closed;
     clearTimeout(this.authTimer);
     this.gate?.close();
     if (this.issuedKey) this.deps.cancels.release(this.issuedKey.pid, this.issuedKey.secret);
     if (this.upstream) {
-      this.upstream.socket.end(TERMINATE);
-      this.upstream.socket.destroySoon();
+      const upstream = this.upstream;
+      if (this.upstreamHandlers)
+        for (const [event, handler] of Object.entries(this.upstreamHandlers)) upstream.socket.off(event, handler);
+      if (reusable && this.target) this.deps.upstreams.release(upstream, this.target);
+      else this.deps.upstreams.discard(upstream);
     }
     if (!this.client.destroyed) this.client.end();
     try {
@@ -587,7 +619,5 @@ export class PgSession {
     }
   }
 }
-
-const TERMINATE = new Uint8Array([0x58, 0, 0, 0, 4]);
 
 const TX_IDLE = 0x49; // 'I'

@@ -30,6 +30,8 @@ export interface UpstreamTarget {
   ca?: string | undefined;
   connectTimeoutMs: number;
   maxMessageSize: number;
+  /** Connections kept between sessions (see upstream-pool.ts); none when absent or maxIdle is 0. */
+  pool?: { maxIdle: number; idleTimeoutMs: number } | undefined;
 }
 
 /** An authenticated upstream connection, ready for queries. */
@@ -163,18 +165,24 @@ const PASSED_PARAMS = new Set([
   'timezone',
 ]);
 
-function startup(
-  socket: Socket | TLSSocket,
-  target: UpstreamTarget,
-  clientParams: Record<string, string>,
-  tls: boolean,
-): Promise<UpstreamConnection> {
+/** The StartupMessage parameters the upstream gets: the target's user and database, and what the client may pass. */
+export function startupParams(target: UpstreamTarget, clientParams: Record<string, string>): Record<string, string> {
   // Policy, masking and the recording read SQL and results as UTF-8, so the upstream always speaks it.
   const params: Record<string, string> = { user: target.user, database: target.database, client_encoding: 'UTF8' };
   for (const [k, v] of Object.entries(clientParams)) if (PASSED_PARAMS.has(k)) params[k] = v;
   // Rebuilt from what was checked (the session refuses options that do not parse or set anything else).
   const options = clientParams.options === undefined ? undefined : parseStartupOptions(clientParams.options);
   if (options?.ok && options.settings.length > 0) params.options = formatStartupOptions(options.settings);
+  return params;
+}
+
+function startup(
+  socket: Socket | TLSSocket,
+  target: UpstreamTarget,
+  clientParams: Record<string, string>,
+  tls: boolean,
+): Promise<UpstreamConnection> {
+  const params = startupParams(target, clientParams);
   const framer = new MessageFramer({ startup: false, maxMessageSize: target.maxMessageSize });
   const parameters: Array<[string, string]> = [];
   let backendKey: { pid: number; secret: number } | undefined;

@@ -1,0 +1,135 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, type Harness, startHarness } from './support/gateway-harness';
+
+/**
+ * Upstream connections kept between sessions (`upstream.pool`), against a real PostgreSQL: what one
+ * session leaves behind on its backend never reaches the next, and a backend in any doubtful state
+ * is closed rather than kept.
+ */
+let h: Harness;
+
+beforeAll(async () => {
+  h = await startHarness({
+    extraPostgres: [{ name: 'shop-pooled', upstream: { pool: { maxIdle: 2, idleTimeoutMs: 1500 } } }],
+  });
+  await h.cluster.query(`
+    CREATE TABLE pool_rows (id int);
+    CREATE ROLE pool_lowly NOLOGIN;
+    GRANT pool_lowly TO ${h.cluster.roles.scram};
+  `);
+}, 120_000);
+
+afterAll(async () => {
+  await h?.stop();
+});
+
+const backendOf = async (connection: string): Promise<{ pid: number; end(): Promise<void>; q: QueryFn }> => {
+  const c = await h.client({ connection });
+  const pid = (await c.query('SELECT pg_backend_pid() AS pid')).rows[0].pid as number;
+  return { pid, end: () => c.end(), q: (sql: string) => c.query(sql).then((r) => r.rows) };
+};
+type QueryFn = (sql: string) => Promise<Array<Record<string, unknown>>>;
+
+const alive = async (pid: number) =>
+  (await h.cluster.query('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [pid])).rows.length > 0;
+
+describe('upstream pool', () => {
+  it('a second session gets the backend the first one left', async () => {
+    const a = await backendOf('shop-pooled');
+    await a.end();
+    await eventually(() => h.gateway.upstreamPool.idleCount > 0);
+    const b = await backendOf('shop-pooled');
+    expect(b.pid).toBe(a.pid);
+    await b.end();
+  });
+
+  it('nothing a session leaves on its backend reaches the next one', async () => {
+    const a = await backendOf('shop-pooled');
+    await a.q(`SET statement_timeout = '4321'`);
+    await a.q('SET ROLE pool_lowly');
+    await a.q('PREPARE leftover AS SELECT 1');
+    await a.q('CREATE TEMP TABLE scratch (x int)');
+    await a.q('LISTEN leftover_channel');
+    await a.q('SELECT pg_advisory_lock(4242)');
+    await a.q('DECLARE held CURSOR WITH HOLD FOR SELECT 1');
+    expect((await a.q('SELECT current_user AS u'))[0]?.u).toBe('pool_lowly');
+    await a.end();
+    await eventually(() => h.gateway.upstreamPool.idleCount > 0);
+
+    const b = await backendOf('shop-pooled');
+    expect(b.pid).toBe(a.pid);
+    const [state] = await b.q(`
+      SELECT current_user AS u,
+             current_setting('statement_timeout') AS timeout,
+             (SELECT count(*)::int FROM pg_prepared_statements) AS prepared,
+             (SELECT count(*)::int FROM pg_cursors) AS cursors,
+             to_regclass('pg_temp.scratch') AS temp,
+             (SELECT count(*)::int FROM pg_listening_channels()) AS listening`);
+    expect(state).toEqual({
+      u: h.cluster.roles.scram,
+      timeout: '0',
+      prepared: 0,
+      cursors: 0,
+      temp: null,
+      listening: 0,
+    });
+    // The advisory lock was released: another backend can take it.
+    const lock = await h.cluster.query('SELECT pg_try_advisory_lock(4242) AS got');
+    expect(lock.rows[0]?.got).toBe(true);
+    await h.cluster.query('SELECT pg_advisory_unlock(4242)');
+    await b.end();
+  });
+
+  it('a session that leaves in a transaction is not kept: its backend ends and the transaction rolls back', async () => {
+    const a = await h.client({ connection: 'shop-pooled' });
+    const pid = (await a.query('SELECT pg_backend_pid() AS pid')).rows[0].pid as number;
+    await a.query('BEGIN');
+    await a.query('INSERT INTO pool_rows VALUES (1)');
+    await a.end(); // Terminate while the transaction is open
+    await eventually(async () => !(await alive(pid)));
+    const rows = await h.cluster.query('SELECT count(*)::int AS n FROM pool_rows');
+    expect(rows.rows[0]?.n).toBe(0);
+    const b = await backendOf('shop-pooled');
+    expect(b.pid).not.toBe(pid);
+    await b.end();
+  });
+
+  it('a client that vanishes mid-query is not kept', async () => {
+    const a = await h.client({ connection: 'shop-pooled' });
+    a.on('error', () => {});
+    const pid = (await a.query('SELECT pg_backend_pid() AS pid')).rows[0].pid as number;
+    a.query('SELECT pg_sleep(0.3)').catch(() => {});
+    await new Promise((r) => setTimeout(r, 50));
+    (a as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
+    await eventually(async () => !(await alive(pid)));
+  });
+
+  it('a kept backend that dies while idle is dropped, and the next session dials a new one', async () => {
+    const a = await backendOf('shop-pooled');
+    await a.end();
+    await eventually(() => h.gateway.upstreamPool.idleCount > 0);
+    await h.cluster.query('SELECT pg_terminate_backend($1)', [a.pid]);
+    await eventually(() => h.gateway.upstreamPool.idleCount === 0);
+    const b = await backendOf('shop-pooled');
+    expect(b.pid).not.toBe(a.pid);
+    expect((await b.q('SELECT 1 AS one'))[0]?.one).toBe(1);
+    await b.end();
+  });
+
+  it('kept backends close after the idle timeout', async () => {
+    const a = await backendOf('shop-pooled');
+    await a.end();
+    await eventually(() => h.gateway.upstreamPool.idleCount > 0);
+    await eventually(async () => !(await alive(a.pid)), 5000);
+    expect(h.gateway.upstreamPool.idleCount).toBe(0);
+  });
+
+  it('without pool settings, every session has a backend of its own', async () => {
+    const a = await backendOf('shop');
+    await a.end();
+    await eventually(async () => !(await alive(a.pid)));
+    const b = await backendOf('shop');
+    expect(b.pid).not.toBe(a.pid);
+    await b.end();
+  });
+});
