@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, type Harness, startHarness } from './support/gateway-harness';
 
@@ -78,6 +79,27 @@ describe('upstream pool', () => {
     expect(lock.rows[0]?.got).toBe(true);
     await h.cluster.query('SELECT pg_advisory_unlock(4242)');
     await b.end();
+  });
+
+  it('sessions with other startup parameters do not share a backend', async () => {
+    const a = await backendOf('shop-pooled');
+    await a.end();
+    await eventually(() => h.gateway.upstreamPool.idleCount > 0);
+    const other = new pg.Client({
+      host: h.host,
+      port: h.port,
+      database: 'shop-pooled',
+      user: 'agent-1',
+      password: await h.agentToken(),
+      application_name: 'another-tool',
+    });
+    await other.connect();
+    const [row] = (
+      await other.query('SELECT pg_backend_pid() AS pid, current_setting($1) AS app', ['application_name'])
+    ).rows;
+    await other.end();
+    expect(row.pid).not.toBe(a.pid);
+    expect(row.app).toBe('another-tool');
   });
 
   it('a session that leaves in a transaction is not kept: its backend ends and the transaction rolls back', async () => {
