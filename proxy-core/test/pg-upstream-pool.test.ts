@@ -47,6 +47,7 @@ describe('upstream pool', () => {
   it('nothing a session leaves on its backend reaches the next one', async () => {
     const a = await backendOf('shop-pooled');
     await a.q(`SET statement_timeout = '4321'`);
+    await a.q(`SET app.tenant_id = 'tenant-a'`); // what row-level security policies often read
     await a.q('SET ROLE pool_lowly');
     await a.q('PREPARE leftover AS SELECT 1');
     await a.q('CREATE TEMP TABLE scratch (x int)');
@@ -62,6 +63,7 @@ describe('upstream pool', () => {
     const [state] = await b.q(`
       SELECT current_user AS u,
              current_setting('statement_timeout') AS timeout,
+             coalesce(current_setting('app.tenant_id', true), '') AS tenant,
              (SELECT count(*)::int FROM pg_prepared_statements) AS prepared,
              (SELECT count(*)::int FROM pg_cursors) AS cursors,
              to_regclass('pg_temp.scratch') AS temp,
@@ -69,6 +71,7 @@ describe('upstream pool', () => {
     expect(state).toEqual({
       u: h.cluster.roles.scram,
       timeout: '0',
+      tenant: '',
       prepared: 0,
       cursors: 0,
       temp: null,

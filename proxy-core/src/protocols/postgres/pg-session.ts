@@ -565,7 +565,9 @@ export class PgSession {
       if (recorderBehind) {
         // The recording is behind (slow disk): read no more from the upstream until it catches up.
         this.upstream?.socket.pause();
-        void recorderBehind.then(() => this.upstream?.socket.resume());
+        void recorderBehind.then(() => {
+          if (this.step === Step.Relaying) this.upstream?.socket.resume(); // not once handed back to the pool
+        });
       }
     }
     if (!this.client.write(bytes)) this.upstream?.socket.pause(); // resumed on client 'drain'
