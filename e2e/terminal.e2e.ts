@@ -1,9 +1,9 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
+import { startSshd, type TestSshd } from '../proxy-core/test/support/openssh-server';
 import { openView, screenshot } from './support/browser';
 import { useConfiguredE2E } from './support/config-fixture';
 import { eventually } from './support/fixture';
-import { type E2ESshd, startSshd } from './support/sshd';
 
 /** The text xterm.js shows in the terminal under `scope` (its DOM renderer: one element per row). */
 const screenText = (page: Page, scope: string) =>
@@ -15,7 +15,7 @@ const screenText = (page: Page, scope: string) =>
 // The IDE's terminal connects through the gateway's SSH listener as the signed-in human: a real sshd as the
 // target, policy applied to each line, the session recorded and then replayed in xterm.js.
 describe('terminal', () => {
-  let sshd: E2ESshd | undefined;
+  let sshd: TestSshd | undefined;
   const e2e = useConfiguredE2E(
     async () => {
       sshd = await startSshd();

@@ -3,9 +3,8 @@
  * authorized key, on a free port), the gateway's SSH listener wired to a real OIDC provider, a real SQLite store,
  * the real recorder and pipeline, and the OpenSSH `ssh` / `sftp` clients as agents.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Frame, openRecording } from '@vigil/recordings';
@@ -28,95 +27,10 @@ import { parseShellCommand } from '../../src/shell/shell-command';
 import type { Session } from '../../src/store/store.types';
 import { openTempStore, type TempStore } from '../../src/store/temp-store';
 import { startTestIdp, type TestIdp } from './oidc-provider';
+import { keygen, startSshd, type TestSshd } from './openssh-server';
 import { freePort } from './pg-cluster';
 
-export interface TestSshd {
-  host: string;
-  port: number;
-  /** The login user on the target (the tests run as root). */
-  user: string;
-  /** `ssh-ed25519 AAAA…` of the target's host key, as the gateway pins it. */
-  hostKey: string;
-  /** Private key the gateway logs in with (authorized on the target). */
-  clientKeyFile: string;
-  dir: string;
-  stop(): Promise<void>;
-}
-
-function keygen(path: string, comment: string): string {
-  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', comment, '-f', path]);
-  return readFileSync(`${path}.pub`, 'utf8').trim();
-}
-
-/** Debian's sshd in the foreground (`-D -e`) with its own config on a free port; stopped by PID. */
-export async function startSshd(): Promise<TestSshd> {
-  const dir = mkdtempSync(join(tmpdir(), 'vigil-sshd-'));
-  const port = await freePort();
-  const hostPub = keygen(join(dir, 'host_ed25519'), 'test-sshd');
-  const clientPub = keygen(join(dir, 'vigil_upstream'), 'vigil-upstream');
-  writeFileSync(join(dir, 'authorized_keys'), `${clientPub}\n`, { mode: 0o600 });
-  const config = [
-    `Port ${port}`,
-    'ListenAddress 127.0.0.1',
-    `HostKey ${join(dir, 'host_ed25519')}`,
-    `PidFile ${join(dir, 'sshd.pid')}`,
-    `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
-    'StrictModes no',
-    'UsePAM no',
-    'PasswordAuthentication no',
-    'KbdInteractiveAuthentication no',
-    'PubkeyAuthentication yes',
-    'PermitRootLogin prohibit-password',
-    'Subsystem sftp internal-sftp',
-    'AcceptEnv LANG LC_*',
-    'PrintMotd no',
-    'PrintLastLog no',
-    'LogLevel ERROR',
-  ].join('\n');
-  writeFileSync(join(dir, 'sshd_config'), `${config}\n`);
-  mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
-  const child: ChildProcess = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', join(dir, 'sshd_config')], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => {
-    stderr += d.toString();
-  });
-  await waitForPort(port, () => (child.exitCode !== null ? `sshd exited (${child.exitCode}): ${stderr}` : undefined));
-  return {
-    host: '127.0.0.1',
-    port,
-    user: 'root',
-    hostKey: hostPub.split(' ').slice(0, 2).join(' '),
-    clientKeyFile: join(dir, 'vigil_upstream'),
-    dir,
-    async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        process.kill(child.pid as number, 'SIGTERM');
-        await exited;
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-async function waitForPort(port: number, failed: () => string | undefined): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    const why = failed();
-    if (why) throw new Error(why);
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = connect(port, '127.0.0.1', () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.on('error', () => resolve(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`nothing listens on ${port}`);
-}
+export { startSshd, type TestSshd };
 
 /** A pending review the test decides. */
 export interface TestReview {

@@ -3,10 +3,14 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './vigil-server';
+import { freePort } from './pg-cluster';
 
-/** A real OpenSSH server as the target of an `ssh` connection: Debian's sshd on a free port, its own keys. */
-export interface E2ESshd {
+/**
+ * A real OpenSSH server as the target of an `ssh` connection: Debian's sshd in the foreground on a free
+ * port, with its own config, host key and authorized key; stopped by PID. Used by the gateway's SSH tests
+ * and by the browser tests.
+ */
+export interface TestSshd {
   host: string;
   port: number;
   /** The login user on the target: the tests run as root. */
@@ -15,21 +19,24 @@ export interface E2ESshd {
   hostKey: string;
   /** The private key Vigil logs in with (authorized on the target). */
   clientKeyFile: string;
+  /** Where its keys and config live (removed by stop). */
+  dir: string;
   stop(): Promise<void>;
 }
 
 const START_TIMEOUT_MS = 10_000;
 
-function keygen(path: string, comment: string): string {
+/** A new ed25519 key pair at `path` (no passphrase); returns the public key line. */
+export function keygen(path: string, comment: string): string {
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', comment, '-f', path]);
   return readFileSync(`${path}.pub`, 'utf8').trim();
 }
 
 /** `/usr/sbin/sshd -D -e -f CONFIG` (foreground, log to stderr), stopped by PID. */
-export async function startSshd(): Promise<E2ESshd> {
-  const dir = mkdtempSync(join(tmpdir(), 'vigil-e2e-sshd-'));
+export async function startSshd(): Promise<TestSshd> {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-sshd-'));
   const port = await freePort();
-  const hostPub = keygen(join(dir, 'host_ed25519'), 'e2e-target');
+  const hostPub = keygen(join(dir, 'host_ed25519'), 'test-sshd');
   writeFileSync(join(dir, 'authorized_keys'), `${keygen(join(dir, 'vigil_upstream'), 'vigil')}\n`, { mode: 0o600 });
   const config = [
     `Port ${port}`,
@@ -41,7 +48,10 @@ export async function startSshd(): Promise<E2ESshd> {
     'UsePAM no',
     'PasswordAuthentication no',
     'KbdInteractiveAuthentication no',
+    'PubkeyAuthentication yes',
     'PermitRootLogin prohibit-password',
+    'Subsystem sftp internal-sftp',
+    'AcceptEnv LANG LC_*',
     'PrintMotd no',
     'PrintLastLog no',
     'LogLevel ERROR',
@@ -76,6 +86,7 @@ export async function startSshd(): Promise<E2ESshd> {
     user: 'root',
     hostKey: hostPub.split(' ').slice(0, 2).join(' '),
     clientKeyFile: join(dir, 'vigil_upstream'),
+    dir,
     stop,
   };
 }
