@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { byteSourceFromBytes, openRecording } from '@vigil/recordings';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Session } from '../src/store/store.types';
 import { eventually, type Harness, startHarness } from './support/gateway-harness';
 
 /**
@@ -42,6 +45,31 @@ describe('upstream pool', () => {
     const b = await backendOf('shop-pooled');
     expect(b.pid).toBe(a.pid);
     await b.end();
+    // Each recording says which backend ran the session, and whether an earlier session ran on it.
+    const [second, first] = await eventually(() => {
+      const { sessions } = h.gateway.store.listSessions({ connection: 'shop-pooled', limit: 2 });
+      return sessions.length === 2 && sessions.every((x) => x.endedAt) ? sessions : undefined;
+    });
+    const connected = async (session: Session) =>
+      (await openRecording(byteSourceFromBytes(readFileSync(session.recording))))
+        .readFrames(0, 100)
+        .then((frames) =>
+          frames
+            .flatMap((f) => (f.kind === 'annotation' ? [f.value as { type: string }] : []))
+            .find((v) => v.type === 'upstream.connected'),
+        );
+    expect(await connected(first as Session)).toEqual({
+      type: 'upstream.connected',
+      backendPid: a.pid,
+      reused: false,
+      tls: false,
+    });
+    expect(await connected(second as Session)).toEqual({
+      type: 'upstream.connected',
+      backendPid: a.pid,
+      reused: true,
+      tls: false,
+    });
   });
 
   it('nothing a session leaves on its backend reaches the next one', async () => {

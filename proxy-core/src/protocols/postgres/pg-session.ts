@@ -341,8 +341,18 @@ export class PgSession {
       this.fatal(SqlState.CONNECTION_FAILURE, msg, 'failed');
       return;
     }
-    if (this.isClosed()) this.deps.upstreams.discard(this.upstream);
-    else this.startRelaying();
+    if (this.isClosed()) {
+      this.deps.upstreams.discard(this.upstream);
+      return;
+    }
+    // For the investigator: which backend ran this session, and whether earlier sessions ran on it (pooling).
+    session.annotate({
+      type: 'upstream.connected',
+      backendPid: this.upstream.backendKey?.pid ?? null,
+      reused: this.upstream.sessionsServed > 0,
+      tls: this.upstream.tls,
+    });
+    this.startRelaying();
   }
 
   private startRelaying(): void {

@@ -43,6 +43,8 @@ export interface UpstreamConnection {
   backendKey: { pid: number; secret: number } | undefined;
   status: number;
   tls: boolean;
+  /** Sessions this connection served before (kept between sessions by the upstream pool). */
+  sessionsServed: number;
 }
 
 /** Why the upstream could not be reached or refused us; `kind` picks the SQLSTATE for the client. */
@@ -272,7 +274,15 @@ function startup(
             case BackendCode.ReadyForQuery: {
               cleanup();
               socket.pause();
-              resolve({ socket, framer, parameters, backendKey, status: parseReadyForQuery(frame.payload), tls });
+              resolve({
+                socket,
+                framer,
+                parameters,
+                backendKey,
+                status: parseReadyForQuery(frame.payload),
+                tls,
+                sessionsServed: 0,
+              });
               return;
             }
             default:

@@ -133,6 +133,7 @@ export function createUpstreamPool(opts: {
       adjust(key, 1);
       void reset(conn, resetTimeoutMs).then((ok) => {
         if (ok && !closed && !conn.socket.destroyed) {
+          conn.sessionsServed++;
           keep(key, conn, target.pool?.idleTimeoutMs ?? 60_000);
           return;
         }
