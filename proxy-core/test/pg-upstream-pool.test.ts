@@ -14,7 +14,10 @@ let h: Harness;
 
 beforeAll(async () => {
   h = await startHarness({
-    extraPostgres: [{ name: 'shop-pooled', upstream: { pool: { maxIdle: 2, idleTimeoutMs: 1500 } } }],
+    extraPostgres: [
+      { name: 'shop-pooled', upstream: { pool: { maxIdle: 2, idleTimeoutMs: 1500 } } },
+      { name: 'shop-pooled-tls', upstream: { tls: 'require', pool: { maxIdle: 1, idleTimeoutMs: 60_000 } } },
+    ],
   });
   await h.cluster.query(`
     CREATE TABLE pool_rows (id int);
@@ -175,6 +178,17 @@ describe('upstream pool', () => {
     await eventually(() => h.gateway.upstreamPool.idleCount > 0);
     await eventually(async () => !(await alive(a.pid)), 5000);
     expect(h.gateway.upstreamPool.idleCount).toBe(0);
+  });
+
+  it('over TLS to the upstream too', async () => {
+    const a = await backendOf('shop-pooled-tls');
+    expect((await a.q('SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()'))[0]?.ssl).toBe(true);
+    await a.end();
+    await eventually(() => h.gateway.upstreamPool.idleCount > 0);
+    const b = await backendOf('shop-pooled-tls');
+    expect(b.pid).toBe(a.pid);
+    expect((await b.q('SELECT current_user AS u'))[0]?.u).toBe(h.cluster.roles.scram);
+    await b.end();
   });
 
   it('without pool settings, every session has a backend of its own', async () => {
