@@ -50,6 +50,7 @@ import { sealInterruptedRecording } from './recording/recover';
 import { createSessionRecorder } from './recording/session-recorder';
 import { loadOrCreateSigningKey, type SigningKey } from './recording/signing-key';
 import { createZstdCompressor } from './recording/zstd-compressor';
+import { type DataDirLock, lockDataDir } from './store/data-dir-lock';
 import { openSqliteStore } from './store/sqlite-store';
 import type { Store } from './store/store.types';
 
@@ -73,6 +74,8 @@ export interface GatewayOptions {
   config: VigilConfig;
   logger: Logger;
   env?: NodeJS.ProcessEnv;
+  /** The data directory's lock when the caller took it first (`--demo` does, before its database opens there). */
+  dataDirLock?: DataDirLock;
 }
 
 /**
@@ -80,9 +83,23 @@ export interface GatewayOptions {
  * else in proxy-core constructs a store, a listener or a verifier.
  */
 export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
+  // Before anything reads the store: recovery would take another gateway's live sessions for a crash's.
+  const dataDirLock = opts.dataDirLock ?? lockDataDir(opts.config.dataDir);
+  try {
+    return await startLocked(opts, opts.env ?? process.env, dataDirs(opts.config.dataDir), dataDirLock);
+  } catch (err) {
+    dataDirLock.release();
+    throw err;
+  }
+}
+
+async function startLocked(
+  opts: GatewayOptions,
+  env: NodeJS.ProcessEnv,
+  dirs: ReturnType<typeof dataDirs>,
+  dataDirLock: DataDirLock,
+): Promise<Gateway> {
   const { config, logger } = opts;
-  const env = opts.env ?? process.env;
-  const dirs = dataDirs(config.dataDir);
   for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true, mode: 0o700 });
 
   const store = openSqliteStore({ path: join(config.dataDir, 'vigil.db'), logger: logger.child({ part: 'store' }) });
@@ -380,6 +397,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       await chunkCompressor.close();
       chunkIndex.flush();
       store.close();
+      dataDirLock.release();
     },
   };
 }

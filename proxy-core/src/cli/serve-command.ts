@@ -6,6 +6,7 @@ import { type DemoUpstream, startDemoUpstream } from '../demo/demo-upstream';
 import { freeLoopbackPort } from '../demo/free-port';
 import { startGateway } from '../gateway';
 import { createLogger, type LogLevel } from '../logger';
+import { type DataDirLock, lockDataDir } from '../store/data-dir-lock';
 import type { CliIo } from './cli-io';
 import { parse } from './state-options';
 
@@ -28,8 +29,11 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   });
   let upstream: DemoUpstream | undefined;
   let config: VigilConfig;
+  let dataDirLock: DataDirLock | undefined;
   if (values.demo) {
     const dataDir = resolve(io.cwd, values['data-dir'] ?? '.vigil-demo');
+    // The embedded database lives in the data directory too: take it before that database opens.
+    dataDirLock = lockDataDir(dataDir);
     upstream = await startDemoUpstream({
       dataDir,
       port: await freeLoopbackPort(),
@@ -55,10 +59,13 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
     if (values.api) config = { ...config, listen: { ...config.listen, api: values.api } };
     if (values.postgres) config = { ...config, listen: { ...config.listen, postgres: values.postgres } };
   }
-  const gateway = await startGateway({ config, logger, env: io.env }).catch(async (err) => {
-    await upstream?.stop();
-    throw err;
-  });
+  const gateway = await startGateway({ config, logger, env: io.env, ...(dataDirLock ? { dataDirLock } : {}) }).catch(
+    async (err) => {
+      await upstream?.stop();
+      dataDirLock?.release();
+      throw err;
+    },
+  );
   if (values.demo && gateway.devIssuer) {
     const token = await gateway.devIssuer.mint({ sub: 'agent-demo', groups: ['ai-agents'], ttlSec: 8 * 3600 });
     const pg = gateway.postgres.address;
