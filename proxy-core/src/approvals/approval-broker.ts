@@ -37,14 +37,14 @@ export interface ApprovalBrokerOptions {
   logger: Logger;
   /** Called (HMAC-signed body) on each new pending request. */
   webhook?: { url: string; secret: string } | undefined;
-  /** How often requests decided by another process (the CLI, another gateway) are picked up. */
+  /** How often requests decided by another process (`vigil approvals`) are picked up. */
   pollMs?: number;
 }
 
 /**
  * Holds statements for a human decision. The store is the source of truth, so a decision made by
- * `vigil approvals approve` in another process, or by another gateway on the same store, releases the
- * statement here too; each state change is validated by the store's transition table and audited.
+ * `vigil approvals approve` in another process releases the statement here too; each state change is
+ * validated by the store's transition table and audited.
  */
 export class ApprovalBroker {
   private readonly waiting = new Map<string, { resolve: (o: ReviewOutcome) => void; timer: NodeJS.Timeout }>();
