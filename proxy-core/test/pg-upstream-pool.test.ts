@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { byteSourceFromBytes, openRecording } from '@vigil/recordings';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -158,6 +159,29 @@ describe('upstream pool', () => {
     await new Promise((r) => setTimeout(r, 50));
     (a as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
     await eventually(async () => !(await alive(pid)));
+  });
+
+  it('a session that sent a CancelRequest is not kept: the cancel could land on the next session', async () => {
+    const a = await h.client({ connection: 'shop-pooled' });
+    const pid = (await a.query('SELECT pg_backend_pid() AS pid')).rows[0].pid as number;
+    const sleeping = a.query('SELECT pg_sleep(30)');
+    await new Promise((r) => setTimeout(r, 200));
+    const { processID, secretKey } = a as unknown as { processID: number; secretKey: number };
+    const packet = Buffer.alloc(16);
+    packet.writeInt32BE(16, 0);
+    packet.writeInt32BE(80877102, 4);
+    packet.writeInt32BE(processID, 8);
+    packet.writeInt32BE(secretKey, 12);
+    await new Promise<void>((resolve, reject) => {
+      const s = connect({ host: h.host, port: h.port }, () => s.end(packet));
+      s.on('close', () => resolve());
+      s.on('error', reject);
+    });
+    await expect(sleeping).rejects.toThrow(/cancel/i);
+    expect((await a.query('SELECT 1 AS one')).rows[0].one).toBe(1); // idle again, yet not to be kept
+    await a.end();
+    // Closed at once, not kept until the idle timeout (1.5 s).
+    await eventually(async () => !(await alive(pid)), 1000);
   });
 
   it('a kept backend that dies while idle is dropped, and the next session dials a new one', async () => {

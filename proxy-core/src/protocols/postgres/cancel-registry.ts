@@ -7,6 +7,8 @@ export interface UpstreamCancelKey {
   pid: number;
   secret: number;
   sessionId: string;
+  /** Set once a CancelRequest went to this backend: its session's upstream is then not kept in a pool. */
+  forwarded?: boolean;
 }
 
 /**

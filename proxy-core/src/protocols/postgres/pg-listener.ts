@@ -63,6 +63,8 @@ function forwardCancel(cancels: CancelRegistry, pid: number, secret: number, log
     logger.info('cancel request with an unknown key ignored');
     return;
   }
+  // A cancel may land after its session ended: that session's backend must not go to the next one (see shutdown).
+  target.forwarded = true;
   const socket = connect({ host: target.host, port: target.port }, () =>
     socket.end(serializeCancelRequest(target.pid, target.secret)),
   );

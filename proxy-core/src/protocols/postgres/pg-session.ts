@@ -611,7 +611,9 @@ export class PgSession {
   /** `clientLeft`: the client ended the session (Terminate or closing), so its upstream may be kept. */
   private async shutdown(reason: string, status: 'ended' | 'failed' = 'ended', clientLeft = false): Promise<void> {
     if (this.step === Step.Closed) return;
-    const reusable = clientLeft && this.step === Step.Relaying && this.upstreamIdle();
+    const cancelSent =
+      this.issuedKey !== undefined && this.deps.cancels.lookup(this.issuedKey.pid, this.issuedKey.secret)?.forwarded;
+    const reusable = clientLeft && this.step === Step.Relaying && this.upstreamIdle() && !cancelSent;
     this.step = Step.Closed;
     clearTimeout(this.authTimer);
     this.gate?.close();
