@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { connect } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startHarness } from './support/gateway-harness';
@@ -52,6 +53,7 @@ beforeAll(async () => {
     INSERT INTO victims SELECT g, 'v' || g FROM generate_series(1, 10) g;
     CREATE TABLE "Victims" (id int);
     CREATE FUNCTION wipe() RETURNS void LANGUAGE sql AS 'DELETE FROM victims';
+    CREATE FUNCTION public.lower(t text) RETURNS text LANGUAGE plpgsql AS $$ BEGIN DELETE FROM victims; RETURN t; END $$;
     CREATE ROLE lowly NOLOGIN;
   `);
 }, 120_000);
@@ -178,13 +180,52 @@ describe('startup options cannot set what policy judges in statements', () => {
   });
 
   it('harmless settings pass, as the upstream reads them', async () => {
-    const c = await connectWith('-c statement_timeout=1234 -c search_path=public,\\ pg_catalog');
+    const c = await connectWith('-c statement_timeout=1234 -c search_path=pg_catalog,\\ public');
     if (!(c instanceof pg.Client)) throw new Error(`refused: ${c.message}`);
     const r = await c.query('SELECT current_setting($1) AS t, current_setting($2) AS p, current_user AS u', [
       'statement_timeout',
       'search_path',
     ]);
     await c.end();
-    expect(r.rows[0]).toEqual({ t: '1234ms', p: 'public, pg_catalog', u: h.cluster.roles.scram });
+    expect(r.rows[0]).toEqual({ t: '1234ms', p: 'pg_catalog, public', u: h.cluster.roles.scram });
+  });
+
+  // public.lower(text) deletes the victims; with public before pg_catalog, `SELECT lower('X')` — a
+  // built-in call as far as policy can tell — would run it.
+  const SHADOWING = 'public, pg_catalog';
+
+  it('a search_path that puts another schema before pg_catalog is refused, in options', async () => {
+    const c = await connectWith(`-c search_path=${SHADOWING.replace(' ', '\\ ')}`);
+    if (c instanceof pg.Client) {
+      await c.query("SELECT lower('X')").catch(() => {});
+      await c.end();
+    }
+    expect(c).toMatchObject({ code: '42501', message: expect.stringMatching(/pg_catalog after another schema/) });
+    expect((await h.cluster.query('SELECT count(*)::int AS n FROM victims')).rows[0]?.n).toBe(10);
+  });
+
+  it('… and as a startup parameter of its own', async () => {
+    const reply = await rawStartup({ user: 'agent-1', database: 'shop', search_path: SHADOWING });
+    expect(reply[0]).toBe(0x45); // ErrorResponse, before any password is asked for
+    expect(reply.toString('latin1')).toMatch(/C42501\0.*pg_catalog after another schema/s);
+    expect((await h.cluster.query('SELECT count(*)::int AS n FROM victims')).rows[0]?.n).toBe(10);
   });
 });
+
+/** Sends a StartupMessage with these parameters and returns what the gateway answers before closing. */
+function rawStartup(params: Record<string, string>): Promise<Buffer> {
+  const body = Buffer.concat([
+    ...Object.entries(params).flatMap(([k, v]) => [Buffer.from(`${k}\0`), Buffer.from(`${v}\0`)]),
+    Buffer.from([0]),
+  ]);
+  const head = Buffer.alloc(8);
+  head.writeInt32BE(8 + body.length, 0);
+  head.writeInt32BE(196608, 4); // protocol 3.0
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const s = connect({ host: h.host, port: h.port }, () => s.write(Buffer.concat([head, body])));
+    s.on('data', (d) => chunks.push(d));
+    s.on('close', () => resolve(Buffer.concat(chunks)));
+    s.on('error', reject);
+  });
+}

@@ -26,7 +26,7 @@ import {
 import { type ExtendedState, frontendCommand } from './frontend-commands';
 import { ResponseSequencer } from './response-sequencer';
 import type { ResultMasker } from './result-masker.types';
-import { parseStartupOptions } from './startup-options';
+import { parseStartupOptions, startupSettingProblem } from './startup-options';
 import { unsafeSetting } from './unsafe-setting';
 import type { UpstreamConnection, UpstreamError, UpstreamTarget } from './upstream-connector';
 import type { UpstreamPool } from './upstream-pool';
@@ -228,15 +228,21 @@ export class PgSession {
       return;
     }
     const options = params.options === undefined ? undefined : parseStartupOptions(params.options);
-    if (options && !options.ok) {
+    const refused =
+      options && !options.ok
+        ? options.reason
+        : params.search_path === undefined
+          ? undefined
+          : startupSettingProblem('search_path', params.search_path);
+    if (refused !== undefined) {
       this.deps.authFailed({
         connection: name,
         clientAddr: this.clientAddr,
         code: 'startup_options',
-        reason: options.reason,
+        reason: refused,
         user: params.user ?? '',
       });
-      this.fatal(SqlState.INSUFFICIENT_PRIVILEGE, `Vigil refuses the startup options: ${options.reason}`);
+      this.fatal(SqlState.INSUFFICIENT_PRIVILEGE, `Vigil refuses the startup options: ${refused}`);
       return;
     }
     this.step = Step.Password;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatStartupOptions, parseStartupOptions } from './startup-options';
+import { formatStartupOptions, parseStartupOptions, startupSettingProblem } from './startup-options';
 
 describe('parseStartupOptions', () => {
   it.each([
@@ -43,5 +43,28 @@ describe('parseStartupOptions', () => {
       ['application_name', 'tab\there'],
     ];
     expect(parseStartupOptions(formatStartupOptions(settings))).toEqual({ ok: true, settings });
+  });
+});
+
+describe('startupSettingProblem', () => {
+  it.each([
+    ['public, pg_catalog', true],
+    ['"$user", public,PG_CATALOG', true],
+    ['app, "pg_catalog"', true],
+    ['pg_catalog, public', false],
+    ['public', false],
+    ['"$user", public', false],
+    ['app, "PG_CATALOG"', false], // a quoted upper-case name is another schema
+  ])('search_path %j: refused %s', (value, refused) => {
+    expect(startupSettingProblem('search_path', value) !== undefined).toBe(refused);
+    expect(startupSettingProblem('SEARCH_PATH', value) !== undefined).toBe(refused);
+  });
+
+  it('only search_path is looked into', () => {
+    expect(startupSettingProblem('application_name', 'public, pg_catalog')).toBeUndefined();
+  });
+
+  it('refuses it inside options too', () => {
+    expect(parseStartupOptions('-c search_path=app,\\ pg_catalog')).toMatchObject({ ok: false });
   });
 });

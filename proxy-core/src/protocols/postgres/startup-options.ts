@@ -50,9 +50,32 @@ export function parseStartupOptions(options: string): StartupOptions {
         reason: `setting ${name} cannot be given at startup; set it with a statement, which policy judges`,
       };
     }
-    settings.push([name, setting.slice(eq + 1)]);
+    const value = setting.slice(eq + 1);
+    const problem = startupSettingProblem(name, value);
+    if (problem) return { ok: false, reason: problem };
+    settings.push([name, value]);
   }
   return { ok: true, settings };
+}
+
+/**
+ * What is wrong with a setting given at startup (in `options` or as a startup parameter), or undefined.
+ * A `search_path` that lists `pg_catalog` after another schema lets a function or operator there stand in
+ * for the built-in of the same name, which policy takes the statement to call; without `pg_catalog` listed,
+ * or with it first, built-ins always win.
+ * @see https://www.postgresql.org/docs/current/runtime-config-client.html#GUC-SEARCH-PATH
+ */
+export function startupSettingProblem(name: string, value: string): string | undefined {
+  if (name.toLowerCase() !== 'search_path') return undefined;
+  const schemas = value.split(',').map((s) => {
+    const t = s.trim();
+    return t.length >= 2 && t.startsWith('"') && t.endsWith('"')
+      ? t.slice(1, -1).replaceAll('""', '"')
+      : t.toLowerCase();
+  });
+  return schemas.indexOf('pg_catalog') > 0
+    ? `search_path ${value} puts pg_catalog after another schema, where a function could stand in for a built-in`
+    : undefined;
 }
 
 /** isspace() in the C locale, which the server splits on. */
