@@ -3,6 +3,7 @@
  * what it reads, EXPLAIN [ANALYZE], PREPARE/EXECUTE, COPY, SET, DROP/COMMENT on relations, CALL.
  */
 import { constantValue, str, stringList } from './parse-tree-values';
+import { shadowsBuiltins } from './search-path';
 import { statementKindOf } from './statement-kind-of';
 import { RELATION_OBJECT_TYPES, TABLE_MEMBER_OBJECT_TYPES } from './statement-kinds';
 import {
@@ -165,6 +166,18 @@ export function variableSet(p: Obj, ctx: Ctx): void {
   const value = Array.isArray(p.args) ? constantValue(p.args[0]) : undefined;
   if (p.kind === 'VAR_SET_VALUE' && name !== undefined)
     lexerSetting(name, typeof value === 'string' ? value : null, ctx);
+  // Each argument is one schema name, exact (the parser folded unquoted ones). Like set_config(), such a
+  // path is a config_change, which only a rule naming that category allows.
+  const schemas = Array.isArray(p.args) ? p.args.map((a) => String(constantValue(a) ?? '')) : [];
+  if (name === 'search_path' && p.kind === 'VAR_SET_VALUE' && shadowsBuiltins(schemas)) {
+    const part = open(statementKindOf('VariableSetStmt', p), ctx);
+    part.calls.set('set_config|config_change', { function: 'set_config', categories: ['config_change'] });
+    ctx.sink.notes.push(
+      'search_path puts pg_catalog after another schema: a function there could stand in for a built-in',
+    );
+    walkFields(p, inPart(ctx, part));
+    return;
+  }
   genericStatement('VariableSetStmt', p, ctx);
 }
 

@@ -197,6 +197,32 @@ const corpus: Record<string, Attack[]> = {
     { sql: 'ALTER ROLE agent SUPERUSER', kinds: ['alter_role'], outcome: 'deny', rule: 3 },
     { sql: 'CREATE USER evil SUPERUSER', kinds: ['create_role'], outcome: 'deny', rule: 3 },
   ],
+  // A function in another schema with a built-in's name runs instead of it once pg_catalog comes later in
+  // the path: such a path is a config_change, like set_config(), whatever rule allows plain SETs.
+  'built-ins shadowed through search_path': [
+    {
+      sql: 'SET search_path = public, pg_catalog',
+      kinds: ['set'],
+      outcome: 'deny',
+      rule: null,
+      categories: ['config_change'],
+      note: /pg_catalog after another schema/,
+    },
+    {
+      sql: 'SET LOCAL search_path TO "$user", app, PG_CATALOG',
+      kinds: ['set'],
+      outcome: 'deny',
+      rule: null,
+      categories: ['config_change'],
+    },
+    {
+      sql: "SELECT set_config('search_path', 'public, pg_catalog', false)",
+      kinds: ['select'],
+      outcome: 'deny',
+      rule: null,
+      categories: ['config_change'],
+    },
+  ],
   'settings that change how SQL is read': [
     { sql: 'SET standard_conforming_strings = off', kinds: ['set'], outcome: 'deny', rule: 4, unparsed: true },
     {
@@ -455,5 +481,17 @@ describe.each(Object.entries(corpus))('attack corpus: %s', (_group, attacks) => 
     if (a.note !== undefined) expect(c.statements.flatMap((s) => s.notes).join('\n')).toMatch(a.note);
     // Whatever the outcome, nothing in the corpus may be allowed.
     expect(d.outcome === 'allow' && a.outcome !== 'allow').toBe(false);
+  });
+});
+
+describe('search_path without shadowing stays a plain set', () => {
+  it.each([
+    'SET search_path = app, public',
+    'SET search_path = pg_catalog, public',
+    'SET search_path = app, "PG_CATALOG"',
+  ])('%s', (sql) => {
+    const { c } = judge(sql);
+    expect(kindsOf(c)).toEqual(['set']);
+    expect(c.statements.flatMap((s) => s.functionCategories)).toEqual([]);
   });
 });

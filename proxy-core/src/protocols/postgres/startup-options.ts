@@ -5,6 +5,7 @@
  * that change nothing policy looks at pass; anything else refuses the connection.
  * @see https://www.postgresql.org/docs/current/libpq-connect.html#LIBPQ-CONNECT-OPTIONS
  */
+import { searchPathSchemas, shadowsBuiltins } from '../../policy/search-path';
 
 /** Settings a client may give at startup; compared case-insensitively, as the server does. */
 const PASSABLE = new Set(
@@ -67,13 +68,7 @@ export function parseStartupOptions(options: string): StartupOptions {
  */
 export function startupSettingProblem(name: string, value: string): string | undefined {
   if (name.toLowerCase() !== 'search_path') return undefined;
-  const schemas = value.split(',').map((s) => {
-    const t = s.trim();
-    return t.length >= 2 && t.startsWith('"') && t.endsWith('"')
-      ? t.slice(1, -1).replaceAll('""', '"')
-      : t.toLowerCase();
-  });
-  return schemas.indexOf('pg_catalog') > 0
+  return shadowsBuiltins(searchPathSchemas(value))
     ? `search_path ${value} puts pg_catalog after another schema, where a function could stand in for a built-in`
     : undefined;
 }
