@@ -205,18 +205,7 @@ describe('audit sinks against real receivers: exactly once, in order, across an 
       async up() {
         server = createNetServer((s) => {
           sockets.add(s);
-          let buf = Buffer.alloc(0);
-          s.on('data', (d) => {
-            buf = Buffer.concat([buf, d]);
-            for (;;) {
-              const sp = buf.indexOf(0x20);
-              if (sp < 0) break;
-              const len = Number(buf.subarray(0, sp).toString());
-              if (buf.length < sp + 1 + len) break;
-              got.push(buf.subarray(sp + 1, sp + 1 + len).toString());
-              buf = buf.subarray(sp + 1 + len);
-            }
-          });
+          readOctetCounted(s, got);
         });
         await new Promise<void>((r) => server?.listen(port, '127.0.0.1', r));
         port = (server.address() as { port: number }).port;
@@ -252,20 +241,9 @@ describe('audit sinks against real receivers: exactly once, in order, across an 
     const cert = join(certDir, 'cert.pem');
     writeSelfSignedCert({ keyPath: key, certPath: cert, names: ['DNS:siem.test'], days: 1 });
     const got: string[] = [];
-    const server = createTlsServer({ key: readFileSync(key), cert: readFileSync(cert) }, (s) => {
-      let buf = Buffer.alloc(0);
-      s.on('data', (d: Buffer) => {
-        buf = Buffer.concat([buf, d]);
-        for (;;) {
-          const sp = buf.indexOf(0x20);
-          if (sp < 0) break;
-          const len = Number(buf.subarray(0, sp).toString());
-          if (buf.length < sp + 1 + len) break;
-          got.push(buf.subarray(sp + 1, sp + 1 + len).toString());
-          buf = buf.subarray(sp + 1 + len);
-        }
-      });
-    });
+    const server = createTlsServer({ key: readFileSync(key), cert: readFileSync(cert) }, (s) =>
+      readOctetCounted(s, got),
+    );
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     closers.push(() => new Promise<void>((r) => server.close(() => r())));
     const port = (server.address() as { port: number }).port;
@@ -398,4 +376,20 @@ function parseSyslog(text: string): {
     seq: Number(m[8]),
     msg: m[9] as string,
   };
+}
+
+/** Syslog over a stream (RFC 6587 octet counting: `LEN SP MSG`): each message read from `s` goes into `got`. */
+function readOctetCounted(s: import('node:stream').Readable, got: string[]): void {
+  let buf = Buffer.alloc(0);
+  s.on('data', (d: Buffer) => {
+    buf = Buffer.concat([buf, d]);
+    for (;;) {
+      const sp = buf.indexOf(0x20);
+      if (sp < 0) break;
+      const len = Number(buf.subarray(0, sp).toString());
+      if (buf.length < sp + 1 + len) break;
+      got.push(buf.subarray(sp + 1, sp + 1 + len).toString());
+      buf = buf.subarray(sp + 1 + len);
+    }
+  });
 }

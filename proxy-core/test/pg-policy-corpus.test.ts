@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
-import { connect } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, startHarness } from './support/gateway-harness';
+import { serializeStartup } from '../src/protocols/postgres/codec';
+import { exchange, type Harness, startHarness } from './support/gateway-harness';
 
 /**
  * Attempts to get a forbidden statement executed, sent through the gateway by a real client and
@@ -205,27 +205,9 @@ describe('startup options cannot set what policy judges in statements', () => {
   });
 
   it('… and as a startup parameter of its own', async () => {
-    const reply = await rawStartup({ user: 'agent-1', database: 'shop', search_path: SHADOWING });
+    const reply = await exchange(h, serializeStartup({ user: 'agent-1', database: 'shop', search_path: SHADOWING }));
     expect(reply[0]).toBe(0x45); // ErrorResponse, before any password is asked for
     expect(reply.toString('latin1')).toMatch(/C42501\0.*pg_catalog after another schema/s);
     expect((await h.cluster.query('SELECT count(*)::int AS n FROM victims')).rows[0]?.n).toBe(10);
   });
 });
-
-/** Sends a StartupMessage with these parameters and returns what the gateway answers before closing. */
-function rawStartup(params: Record<string, string>): Promise<Buffer> {
-  const body = Buffer.concat([
-    ...Object.entries(params).flatMap(([k, v]) => [Buffer.from(`${k}\0`), Buffer.from(`${v}\0`)]),
-    Buffer.from([0]),
-  ]);
-  const head = Buffer.alloc(8);
-  head.writeInt32BE(8 + body.length, 0);
-  head.writeInt32BE(196608, 4); // protocol 3.0
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    const s = connect({ host: h.host, port: h.port }, () => s.write(Buffer.concat([head, body])));
-    s.on('data', (d) => chunks.push(d));
-    s.on('close', () => resolve(Buffer.concat(chunks)));
-    s.on('error', reject);
-  });
-}

@@ -5,7 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, type Harness, startHarness } from './support/gateway-harness';
+import { cancelQueryOf, eventually, type Harness, startHarness } from './support/gateway-harness';
 
 let h: Harness;
 
@@ -117,19 +117,8 @@ describe('PostgreSQL clients through the gateway, compared with the same work di
     try {
       const sleeping = c.query('SELECT pg_sleep(30)');
       await new Promise((r) => setTimeout(r, 300));
-      // What libpq and node-postgres do: a new connection carrying CancelRequest with the key the client was given.
-      const { processID, secretKey } = c as unknown as { processID: number; secretKey: number };
       const started = Date.now();
-      const packet = Buffer.alloc(16);
-      packet.writeInt32BE(16, 0);
-      packet.writeInt32BE(80877102, 4);
-      packet.writeInt32BE(processID, 8);
-      packet.writeInt32BE(secretKey, 12);
-      await new Promise<void>((resolve, reject) => {
-        const s = connect({ host: h.host, port: h.port }, () => s.end(packet));
-        s.on('close', () => resolve());
-        s.on('error', reject);
-      });
+      await cancelQueryOf(h, c);
       await expect(sleeping).rejects.toThrow(/cancel/i);
       expect(Date.now() - started).toBeLessThan(10_000);
       const after = await c.query('SELECT 1 AS one');

@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { byteSourceFromBytes, openRecording } from '@vigil/recordings';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Session } from '../src/store/store.types';
-import { eventually, type Harness, startHarness } from './support/gateway-harness';
+import { cancelQueryOf, eventually, type Harness, startHarness } from './support/gateway-harness';
 
 /**
  * Upstream connections kept between sessions (`upstream.pool`), against a real PostgreSQL: what one
@@ -166,17 +165,7 @@ describe('upstream pool', () => {
     const pid = (await a.query('SELECT pg_backend_pid() AS pid')).rows[0].pid as number;
     const sleeping = a.query('SELECT pg_sleep(30)');
     await new Promise((r) => setTimeout(r, 200));
-    const { processID, secretKey } = a as unknown as { processID: number; secretKey: number };
-    const packet = Buffer.alloc(16);
-    packet.writeInt32BE(16, 0);
-    packet.writeInt32BE(80877102, 4);
-    packet.writeInt32BE(processID, 8);
-    packet.writeInt32BE(secretKey, 12);
-    await new Promise<void>((resolve, reject) => {
-      const s = connect({ host: h.host, port: h.port }, () => s.end(packet));
-      s.on('close', () => resolve());
-      s.on('error', reject);
-    });
+    await cancelQueryOf(h, a);
     await expect(sleeping).rejects.toThrow(/cancel/i);
     expect((await a.query('SELECT 1 AS one')).rows[0].one).toBe(1); // idle again, yet not to be kept
     await a.end();

@@ -1,11 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
+import { connect, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { configSchema, type VigilConfig } from '../../src/config/config';
 import { type Gateway, startGateway } from '../../src/gateway';
 import { createLogger, type Logger } from '../../src/logger';
+import { serializeCancelRequest } from '../../src/protocols/postgres/codec';
 import { startTestIdp, type TestIdp } from './oidc-provider';
 import { freePort, type PgCluster, startPgCluster } from './pg-cluster';
 
@@ -175,6 +176,23 @@ export async function startHarness(
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Sends `bytes` on a new connection to the gateway and returns all it answers before closing. */
+export function exchange(h: Pick<Harness, 'host' | 'port'>, bytes: Uint8Array, end = false): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const s = connect({ host: h.host, port: h.port }, () => (end ? s.end(bytes) : s.write(bytes)));
+    s.on('data', (d) => chunks.push(d));
+    s.on('close', () => resolve(Buffer.concat(chunks)));
+    s.on('error', reject);
+  });
+}
+
+/** What libpq and node-postgres do to cancel: a CancelRequest with the key `client` was given, on a new connection. */
+export async function cancelQueryOf(h: Pick<Harness, 'host' | 'port'>, client: pg.Client): Promise<void> {
+  const { processID, secretKey } = client as unknown as { processID: number; secretKey: number };
+  await exchange(h, serializeCancelRequest(processID, secretKey), true);
 }
 
 /** Waits until `predicate` holds (sessions end asynchronously after a socket closes). */
