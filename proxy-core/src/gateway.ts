@@ -86,20 +86,17 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   // Before anything reads the store: recovery would take another gateway's live sessions for a crash's.
   const dataDirLock = opts.dataDirLock ?? lockDataDir(opts.config.dataDir);
   try {
-    return await startLocked(opts, opts.env ?? process.env, dataDirs(opts.config.dataDir), dataDirLock);
+    return await startLocked(opts, dataDirLock);
   } catch (err) {
     dataDirLock.release();
     throw err;
   }
 }
 
-async function startLocked(
-  opts: GatewayOptions,
-  env: NodeJS.ProcessEnv,
-  dirs: ReturnType<typeof dataDirs>,
-  dataDirLock: DataDirLock,
-): Promise<Gateway> {
+async function startLocked(opts: GatewayOptions, dataDirLock: DataDirLock): Promise<Gateway> {
   const { config, logger } = opts;
+  const env = opts.env ?? process.env;
+  const dirs = dataDirs(config.dataDir);
   for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true, mode: 0o700 });
 
   const store = openSqliteStore({ path: join(config.dataDir, 'vigil.db'), logger: logger.child({ part: 'store' }) });
