@@ -26,7 +26,7 @@ import {
 import { type ExtendedState, frontendCommand } from './frontend-commands';
 import { ResponseSequencer } from './response-sequencer';
 import type { ResultMasker } from './result-masker.types';
-import { parseStartupOptions, startupSettingProblem } from './startup-options';
+import { checkStartupParams } from './startup-options';
 import { unsafeSetting } from './unsafe-setting';
 import type { UpstreamConnection, UpstreamError, UpstreamTarget } from './upstream-connector';
 import type { UpstreamPool } from './upstream-pool';
@@ -74,6 +74,8 @@ export class PgSession {
   private readonly framer: MessageFramer;
   private readonly clientAddr: string;
   private params: Record<string, string> = {};
+  /** `params` as the upstream may get them (see checkStartupParams). */
+  private upstreamParams: Record<string, string> = {};
   private connection: PostgresConnectionConfig | undefined;
   private upstream: UpstreamConnection | undefined;
   private session: RecordedSession | undefined;
@@ -227,24 +229,19 @@ export class PgSession {
       );
       return;
     }
-    const options = params.options === undefined ? undefined : parseStartupOptions(params.options);
-    const refused =
-      options && !options.ok
-        ? options.reason
-        : params.search_path === undefined
-          ? undefined
-          : startupSettingProblem('search_path', params.search_path);
-    if (refused !== undefined) {
+    const checked = checkStartupParams(params);
+    if (!checked.ok) {
       this.deps.authFailed({
         connection: name,
         clientAddr: this.clientAddr,
         code: 'startup_options',
-        reason: refused,
+        reason: checked.reason,
         user: params.user ?? '',
       });
-      this.fatal(SqlState.INSUFFICIENT_PRIVILEGE, `Vigil refuses the startup options: ${refused}`);
+      this.fatal(SqlState.INSUFFICIENT_PRIVILEGE, `Vigil refuses the startup options: ${checked.reason}`);
       return;
     }
+    this.upstreamParams = checked.params;
     this.step = Step.Password;
     const unrecognized = Object.keys(params).filter((k) => k.startsWith('_pq_.'));
     // We speak 3.0 only: a newer client is told so before authentication, as PostgreSQL does.
@@ -334,7 +331,7 @@ export class PgSession {
     const masker = this.deps.maskerFor(session, connection);
     try {
       this.target = target;
-      this.upstream = await this.deps.upstreams.acquire(target, this.params);
+      this.upstream = await this.deps.upstreams.acquire(target, this.upstreamParams);
       this.gate = await gate;
       this.masker = await masker;
     } catch (err) {

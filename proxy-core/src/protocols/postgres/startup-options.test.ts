@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { formatStartupOptions, parseStartupOptions, startupSettingProblem } from './startup-options';
+import {
+  checkStartupParams,
+  formatStartupOptions,
+  parseStartupOptions,
+  startupSettingProblem,
+} from './startup-options';
 
 describe('parseStartupOptions', () => {
   it.each([
@@ -66,5 +71,23 @@ describe('startupSettingProblem', () => {
 
   it('refuses it inside options too', () => {
     expect(parseStartupOptions('-c search_path=app,\\ pg_catalog')).toMatchObject({ ok: false });
+  });
+});
+
+describe('checkStartupParams', () => {
+  it('gives the upstream options rebuilt from the checked settings, and drops options that set nothing', () => {
+    expect(checkStartupParams({ user: 'a', options: '--statement-timeout=5s  -c\tjit=off' })).toEqual({
+      ok: true,
+      params: { user: 'a', options: '-c statement_timeout=5s -c jit=off' },
+    });
+    expect(checkStartupParams({ user: 'a', options: '  ' })).toEqual({ ok: true, params: { user: 'a' } });
+  });
+
+  it('refuses what parseStartupOptions or the search_path check refuses', () => {
+    expect(checkStartupParams({ options: '-c role=x' })).toMatchObject({ ok: false, reason: /role/ });
+    expect(checkStartupParams({ search_path: 'public, pg_catalog' })).toMatchObject({
+      ok: false,
+      reason: /pg_catalog/,
+    });
   });
 });

@@ -73,6 +73,26 @@ export function startupSettingProblem(name: string, value: string): string | und
     : undefined;
 }
 
+/**
+ * The client's startup parameters as the upstream may get them — `options` rebuilt from its checked settings,
+ * so the upstream reads exactly what was checked — or why the connection is refused.
+ */
+export function checkStartupParams(
+  params: Readonly<Record<string, string>>,
+): { ok: true; params: Record<string, string> } | { ok: false; reason: string } {
+  const problem =
+    params.search_path === undefined ? undefined : startupSettingProblem('search_path', params.search_path);
+  if (problem) return { ok: false, reason: problem };
+  const { options, ...rest } = params;
+  if (options === undefined) return { ok: true, params: rest };
+  const parsed = parseStartupOptions(options);
+  if (!parsed.ok) return parsed;
+  return {
+    ok: true,
+    params: parsed.settings.length > 0 ? { ...rest, options: formatStartupOptions(parsed.settings) } : rest,
+  };
+}
+
 /** isspace() in the C locale, which the server splits on. */
 const SPACE = /^[ \t\n\v\f\r]$/;
 

@@ -17,7 +17,6 @@ import {
   serializeSaslResponse,
   serializeStartup,
 } from './codec';
-import { formatStartupOptions, parseStartupOptions } from './startup-options';
 import { unsafeSetting } from './unsafe-setting';
 
 export interface UpstreamTarget {
@@ -162,19 +161,20 @@ const PASSED_PARAMS = new Set([
   'TimeZone',
   'extra_float_digits',
   'search_path',
+  'options',
   'IntervalStyle',
   'datestyle',
   'timezone',
 ]);
 
-/** The StartupMessage parameters the upstream gets: the target's user and database, and what the client may pass. */
+/**
+ * The StartupMessage parameters the upstream gets: the target's user and database, and what the client may
+ * pass, from `clientParams` as `checkStartupParams` gave them (`options` rebuilt from checked settings).
+ */
 export function startupParams(target: UpstreamTarget, clientParams: Record<string, string>): Record<string, string> {
   // Policy, masking and the recording read SQL and results as UTF-8, so the upstream always speaks it.
   const params: Record<string, string> = { user: target.user, database: target.database, client_encoding: 'UTF8' };
   for (const [k, v] of Object.entries(clientParams)) if (PASSED_PARAMS.has(k)) params[k] = v;
-  // Rebuilt from what was checked (the session refuses options that do not parse or set anything else).
-  const options = clientParams.options === undefined ? undefined : parseStartupOptions(clientParams.options);
-  if (options?.ok && options.settings.length > 0) params.options = formatStartupOptions(options.settings);
   return params;
 }
 
