@@ -1,18 +1,24 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { Session } from '../api/api.types';
 import { ApprovalCard } from '../approvals/ApprovalCard';
 import { pendingForSession } from '../approvals/approvals-list';
+import { laterView } from '../sessions/sessions-list';
 import { useApp } from '../shell/AppContext';
 import { sessionHref } from '../shell/routes';
+import { useOnLiveReconnect } from '../shell/use-on-live-reconnect';
 import { ExportEvidenceButton } from './ExportEvidenceButton';
 import { apiFrameSource } from './frame-source';
 import { LiveControls } from './LiveControls';
 import { ReplayView } from './ReplayView';
 import { SessionHeader } from './SessionHeader';
 
+/** The later view of the session (an answer may arrive after the event that overtook it); none held yet: `next`. */
+const later = (held: Session | null, next: Session): Session =>
+  held && held.id === next.id ? laterView(held, next) : next;
+
 /** The session as it is (live) or was (replay), loaded and kept current over the live socket. */
 function useSession(id: string): { session: Session | null; error: string | null; reload: () => void } {
-  const { api, live, liveStatus } = useApp();
+  const { api, live } = useApp();
   const [session, setSession] = useState<Session | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [generation, setGeneration] = useState(0);
@@ -22,8 +28,8 @@ function useSession(id: string): { session: Session | null; error: string | null
     const controller = new AbortController();
     api
       .getSession(id, controller.signal)
-      .then((s) => {
-        setSession(s);
+      .then((fetched) => {
+        setSession((s) => later(s, fetched));
         setError(null);
       })
       .catch((e: unknown) => {
@@ -32,22 +38,18 @@ function useSession(id: string): { session: Session | null; error: string | null
     return () => controller.abort();
   }, [api, id, generation]);
 
-  // Updates may have been missed while the socket was down.
-  const wasOpen = useRef(liveStatus === 'open');
-  useEffect(() => {
-    if (liveStatus === 'open' && !wasOpen.current) setGeneration((g) => g + 1);
-    wasOpen.current = liveStatus === 'open';
-  }, [liveStatus]);
-
   useEffect(
     () =>
       live.onMessage((message) => {
-        if ('session' in message && message.session.id === id) setSession(message.session);
+        if ('session' in message && message.session.id === id) setSession((s) => later(s, message.session));
       }),
     [live, id],
   );
 
-  return { session, error, reload: useCallback(() => setGeneration((g) => g + 1), []) };
+  const reload = useCallback(() => setGeneration((g) => g + 1), []);
+  // Updates may have been missed while the socket was down.
+  useOnLiveReconnect(reload);
+  return { session, error, reload };
 }
 
 /** A session on the gateway: replayed from its API, followed live while it runs, with its approval cards. */

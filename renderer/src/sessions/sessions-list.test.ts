@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Session } from '../api/api.types';
 import { EMPTY_FILTERS, filtersFromParams, filtersToParams, sessionMatches, sessionQuery } from './session-filters';
-import { applySessionEvent } from './sessions-list';
+import { applySessionEvent, laterView, refreshFirstPage } from './sessions-list';
 
 const session = (id: string, extra: Partial<Session> = {}): Session => ({
   id,
@@ -77,7 +77,55 @@ describe('applySessionEvent', () => {
     expect(next.map((s) => s.id)).toEqual(['b']);
   });
 
+  it('keeps a later view than the event brings (a list answer that overtook an older update)', () => {
+    const ended = [session('b'), session('a', { status: 'ended', frames: 9 })];
+    const stale = { type: 'session.updated', session: session('a', { frames: 7 }) } as const;
+    expect(applySessionEvent(ended, stale, EMPTY_FILTERS)).toBe(ended);
+  });
+
   it('leaves the list alone for other messages', () => {
     expect(applySessionEvent(listed, { type: 'frames', sessionId: 'a', frames: [] }, EMPTY_FILTERS)).toBe(listed);
+  });
+});
+
+describe('laterView', () => {
+  it('prefers a view that is no longer live over a live one, whichever comes second', () => {
+    const live = session('a', { frames: 50 });
+    const ended = session('a', { status: 'ended', frames: 40 });
+    expect(laterView(live, ended)).toBe(ended);
+    expect(laterView(ended, live)).toBe(ended);
+  });
+
+  it('of two live views keeps the one with more frames, and takes the incoming one on a tie', () => {
+    const older = session('a', { frames: 3 });
+    const newer = session('a', { frames: 8 });
+    expect(laterView(newer, older)).toBe(newer);
+    expect(laterView(older, newer)).toBe(newer);
+    const stepped = session('a', { frames: 8, stepMode: true });
+    expect(laterView(newer, stepped)).toBe(stepped);
+  });
+});
+
+describe('refreshFirstPage', () => {
+  const at = (id: string, minute: number, extra: Partial<Session> = {}) =>
+    session(id, { startedAt: `2025-01-02T10:${String(minute).padStart(2, '0')}:00Z`, ...extra });
+
+  it('replaces the first page and keeps the later pages loaded before', () => {
+    const listed = [at('d', 40), at('c', 30), at('b', 20), at('a', 10)];
+    const page = [at('e', 50), at('d', 40, { status: 'ended' })];
+    const next = refreshFirstPage(listed, page, false);
+    expect(next.map((s) => s.id)).toEqual(['e', 'd', 'c', 'b', 'a']);
+    expect(next[1]?.status).toBe('ended');
+  });
+
+  it('drops a session the fresh page no longer holds within its range (it no longer matches)', () => {
+    const listed = [at('c', 30), at('b', 20), at('a', 10)];
+    expect(refreshFirstPage(listed, [at('c', 30), at('a', 10)], false).map((s) => s.id)).toEqual(['c', 'a']);
+  });
+
+  it('keeps nothing else when the page is the whole result', () => {
+    const listed = [at('b', 20), at('a', 10)];
+    expect(refreshFirstPage(listed, [at('b', 20)], true).map((s) => s.id)).toEqual(['b']);
+    expect(refreshFirstPage(listed, [], false)).toEqual([]);
   });
 });
