@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Approval } from '../api/api.types';
-import { describeAction, pendingForSession, upsertApproval } from './approvals-list';
+import { describeAction, laterApproval, pendingForSession, upsertApproval } from './approvals-list';
 
 const approval = (id: string, requestedAt: string, extra: Partial<Approval> = {}): Approval => ({
   id,
@@ -19,6 +19,18 @@ const approval = (id: string, requestedAt: string, extra: Partial<Approval> = {}
 });
 
 describe('approvals list', () => {
+  it('never lets an older view replace a later one (a pending answer after the decision)', () => {
+    const decided = approval('a', '2025-01-01T10:00:00Z', { status: 'denied' });
+    const list = [decided];
+    expect(upsertApproval(list, approval('a', '2025-01-01T10:00:00Z'))).toBe(list);
+    const vote = { approver: 'alice', decision: 'approve', reason: '', at: '2025-01-01T10:01:00Z' };
+    const oneVote = approval('b', '2025-01-01T10:00:00Z', { requiredCount: 2, votes: [vote] });
+    const none = approval('b', '2025-01-01T10:00:00Z', { requiredCount: 2 });
+    expect(laterApproval(oneVote, none)).toBe(oneVote);
+    expect(laterApproval(none, oneVote)).toBe(oneVote);
+    expect(laterApproval(decided, decided)).toBe(decided);
+  });
+
   it('keeps the inbox oldest first and replaces by id', () => {
     let list = upsertApproval([], approval('b', '2025-01-01T10:05:00Z'));
     list = upsertApproval(list, approval('a', '2025-01-01T10:00:00Z'));

@@ -1,7 +1,22 @@
 import type { Approval } from '../api/api.types';
 
-/** Inserts or replaces an approval (by id), keeping the list oldest request first (the inbox order). */
-export function upsertApproval(approvals: readonly Approval[], approval: Approval): Approval[] {
+/**
+ * The later of two views of one approval, whichever arrived last: a decided (or expired, cancelled) one over a
+ * pending one, and of two pending ones the one with more votes. On a tie the incoming view wins.
+ */
+export function laterApproval(current: Approval, incoming: Approval): Approval {
+  if (current.status !== 'pending' && incoming.status === 'pending') return current;
+  if (current.status === incoming.status && current.votes.length > incoming.votes.length) return current;
+  return incoming;
+}
+
+/**
+ * Inserts or replaces an approval (by id) unless a later view of it is listed (a list answer that left the server
+ * before the decision did), keeping the list oldest request first (the inbox order).
+ */
+export function upsertApproval(approvals: Approval[], approval: Approval): Approval[] {
+  const current = approvals.find((a) => a.id === approval.id);
+  if (current && laterApproval(current, approval) === current) return approvals;
   const others = approvals.filter((a) => a.id !== approval.id);
   return [...others, approval].sort((a, b) => Date.parse(a.requestedAt) - Date.parse(b.requestedAt));
 }

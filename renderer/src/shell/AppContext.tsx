@@ -54,26 +54,41 @@ export function AppProvider({ api, live, me, children }: AppProviderProps) {
   const putApproval = useCallback((approval: Approval) => setApprovals((list) => upsertApproval(list, approval)), []);
 
   useEffect(() => {
-    const controller = new AbortController();
-    const refresh = () =>
+    // The pending list is asked for again after each reconnect (events may have been missed while disconnected);
+    // events that arrive while an answer is on its way are applied again to it, as the answer may predate them.
+    let request: AbortController | null = null;
+    let sinceAsked: Approval[] = [];
+    const refresh = () => {
+      request?.abort();
+      const controller = new AbortController();
+      request = controller;
+      sinceAsked = [];
       api
         .listApprovals('pending', controller.signal)
-        .then((list) => setApprovals(list.reduce(upsertApproval, [] as Approval[])))
+        .then((list) => {
+          const missed = sinceAsked;
+          setApprovals(() => missed.reduce(upsertApproval, list.reduce(upsertApproval, [] as Approval[])));
+        })
         .catch(() => {
           // Roles without access to approvals (auditor) get 403: the inbox stays empty.
+        })
+        .finally(() => {
+          if (request === controller) request = null;
         });
+    };
     refresh();
     const offStatus = live.onStatus((status) => {
       setLiveStatus(status);
-      // Events may have been missed while disconnected.
       if (status === 'open') refresh();
     });
     const offMessage = live.onMessage((message) => {
-      if (message.type === 'approval.requested' || message.type === 'approval.decided') putApproval(message.approval);
+      if (message.type !== 'approval.requested' && message.type !== 'approval.decided') return;
+      if (request) sinceAsked.push(message.approval);
+      putApproval(message.approval);
     });
     live.start();
     return () => {
-      controller.abort();
+      request?.abort();
       offStatus();
       offMessage();
       live.stop();
