@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
 import { connect } from 'node:net';
-import { Readable, Writable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
-import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import { from as copyFrom } from 'pg-copy-streams';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cancelQueryOf, eventually, type Harness, startHarness } from './support/gateway-harness';
+import { cancelQueryOf, copyOut, eventually, type Harness, startHarness } from './support/gateway-harness';
 
 let h: Harness;
 
@@ -96,17 +96,7 @@ describe('PostgreSQL clients through the gateway, compared with the same work di
         Readable.from(['1\tcopied one\n', '2\tcopied two\n']),
         c.query(copyFrom('COPY notes (id, body) FROM STDIN')),
       );
-      const chunks: Buffer[] = [];
-      await pipeline(
-        c.query(copyTo('COPY notes TO STDOUT')),
-        new Writable({
-          write(b, _e, cb) {
-            chunks.push(b);
-            cb();
-          },
-        }),
-      );
-      expect(Buffer.concat(chunks).toString()).toBe('1\tcopied one\n2\tcopied two\n');
+      expect((await copyOut(c, 'COPY notes TO STDOUT')).toString()).toBe('1\tcopied one\n2\tcopied two\n');
     } finally {
       await c.end();
     }

@@ -2,7 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
 import { configSchema, type VigilConfig } from '../../src/config/config';
 import { type Gateway, startGateway } from '../../src/gateway';
 import { createLogger, type Logger } from '../../src/logger';
@@ -193,6 +196,23 @@ export function exchange(h: Pick<Harness, 'host' | 'port'>, bytes: Uint8Array, e
 export async function cancelQueryOf(h: Pick<Harness, 'host' | 'port'>, client: pg.Client): Promise<void> {
   const { processID, secretKey } = client as unknown as { processID: number; secretKey: number };
   await exchange(h, serializeCancelRequest(processID, secretKey), true);
+}
+
+/**
+ * Runs `COPY … TO STDOUT` and gives what arrived. `received` collects the chunks as they come, so a caller
+ * can look at what reached the client before an error.
+ */
+export async function copyOut(client: pg.Client, sql: string, received: Buffer[] = []): Promise<Buffer> {
+  await pipeline(
+    client.query(copyTo(sql)),
+    new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        received.push(chunk);
+        done();
+      },
+    }),
+  );
+  return Buffer.concat(received);
 }
 
 /** Waits until `predicate` holds (sessions end asynchronously after a socket closes). */

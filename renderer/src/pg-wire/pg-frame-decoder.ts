@@ -16,7 +16,7 @@ export const MAX_MESSAGES = 10_000;
 /**
  * Decodes the PostgreSQL messages of one recorded bytes frame, in the browser, with the same types and fields
  * as the gateway's API (proxy-core `api/pg-frame-decoder.ts`), so a replay from an evidence packet looks like
- * one from the server. The gateway records whole messages per frame; a client frame may start with the
+ * one from the server; `proxy-core/test/pg-replay-decoders.test.ts` holds the two to that on recorded traffic. The gateway records whole messages per frame; a client frame may start with the
  * startup packet. A message that does not parse becomes `Invalid`, a cut-off tail `Partial`; never throws.
  * @see https://www.postgresql.org/docs/current/protocol-message-formats.html
  */
