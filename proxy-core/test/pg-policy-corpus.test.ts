@@ -90,6 +90,17 @@ const ATTEMPTS: Array<[string, string]> = [
 ];
 
 describe('forbidden statements never reach the database, however they are written', () => {
+  it('the refusal names the rule that denied, once, and what it denied', async () => {
+    const c = await h.client();
+    const err = await c.query('DELETE FROM victims').then(
+      () => undefined,
+      (e: { code?: string; message: string }) => e,
+    );
+    await c.end();
+    expect(err?.code).toBe('42501');
+    expect(err?.message).toBe('Vigil policy: denied by rule strict#2: delete victims');
+  });
+
   it.each(ATTEMPTS)('%s', async (_name, sql) => {
     const c = await h.client();
     c.on('error', () => {});

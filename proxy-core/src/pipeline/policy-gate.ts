@@ -95,7 +95,8 @@ export function createPolicyGate(deps: PolicyGateDeps): CommandGate {
             outcome: 'deny',
             rule,
             detail,
-            message: `Vigil policy: ${decision.reason}${rule ? ` (rule ${rule})` : ''}`,
+            // The reason names the rule that denied (or says none matched).
+            message: `Vigil policy: ${decision.reason}`,
           };
         case 'review':
           return hold(deps, command, decision, rule, detail, pending);
