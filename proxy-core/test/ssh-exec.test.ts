@@ -141,6 +141,19 @@ describe('exec through the SSH gateway (OpenSSH client → gateway → sshd)', (
     expect(r.stdoutBytes.equals(data)).toBe(true);
   });
 
+  it('passes on the exit status after a large output, once the agent has read all of it', async () => {
+    // The output outruns the agent's SSH window: the exit status must wait for it, not for an event that
+    // never comes.
+    const file = join(work, 'large.bin');
+    // No printable ASCII, so no detector takes part of it for a secret (see the test above).
+    const data = Buffer.from(randomBytes(64 * 1024 * 1024).map((b) => (b >= 0x20 && b < 0x7f ? b | 0x80 : b)));
+    writeFileSync(file, data);
+    const r = await h.ssh([...target(), `cat ${file}; exit 7`]);
+    expect(r.code).toBe(7);
+    expect(r.stdoutBytes.length).toBe(data.length);
+    expect(r.stdoutBytes.equals(data)).toBe(true);
+  }, 60_000);
+
   it('refuses bad tokens and tokens without an agent role, and audits each', async () => {
     const failures = h.authFailures.length;
     const garbage = await h.ssh([...target(), 'true'], { token: 'not-a-jwt' });

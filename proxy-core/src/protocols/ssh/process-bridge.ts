@@ -33,8 +33,10 @@ export function bridgeProcess(
 ): {
   forward(bytes: Buffer): void;
 } {
-  const stdout = new MaskedOutput(ctx.session, opts.outputChannel, (b) => channel.write(b), ctx.maskOutput);
-  const stderr = new MaskedOutput(ctx.session, RecordChannel.stderr, (b) => channel.stderr.write(b), ctx.maskOutput);
+  const agentOut = trackWrites(channel);
+  const agentErr = trackWrites(channel.stderr);
+  const stdout = new MaskedOutput(ctx.session, opts.outputChannel, agentOut.write, ctx.maskOutput);
+  const stderr = new MaskedOutput(ctx.session, RecordChannel.stderr, agentErr.write, ctx.maskOutput);
   let exit: Exit | undefined;
 
   const forward = (bytes: Buffer) => {
@@ -65,10 +67,13 @@ export function bridgeProcess(
     stdout.flush();
     stderr.flush();
     ctx.session.annotate({ type: 'exit', status: exit?.code ?? null, signal: exit?.signal ?? null });
-    whenFlushed([channel, channel.stderr], () => {
-      sendExit(channel, exit);
-      channel.end();
-    });
+    // The exit status must follow the last output, so it waits until the agent's window took all of it.
+    agentOut.whenWritten(() =>
+      agentErr.whenWritten(() => {
+        sendExit(channel, exit);
+        channel.end();
+      }),
+    );
   });
 
   channel.on('data', (data: Buffer) => {
@@ -110,9 +115,26 @@ export function sendExit(channel: ServerChannel, exit: Exit | undefined): void {
   }
 }
 
-/** Calls `done` once everything written to `streams` has gone out (exit status must follow the last output). */
-function whenFlushed(streams: Writable[], done: () => void): void {
-  const pending = streams.find((s) => s.writableLength > 0);
-  if (!pending) done();
-  else pending.once('drain', () => whenFlushed(streams, done));
+/**
+ * Writes to `stream`, counting the writes not yet done: `whenWritten` calls back once every write so far has been
+ * handed on (its callback ran). A Writable's 'drain' is no such signal: it fires only after a write returned false,
+ * so output buffered below the high-water mark would never report itself gone.
+ */
+export function trackWrites(stream: Writable): { write(bytes: Buffer): boolean; whenWritten(done: () => void): void } {
+  let pending = 0;
+  const waiting: Array<() => void> = [];
+  const written = () => {
+    pending--;
+    if (pending === 0) for (const done of waiting.splice(0)) done();
+  };
+  return {
+    write(bytes) {
+      pending++;
+      return stream.write(bytes, written);
+    },
+    whenWritten(done) {
+      if (pending === 0) done();
+      else waiting.push(done);
+    },
+  };
 }
