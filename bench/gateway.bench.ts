@@ -4,15 +4,15 @@
  * pgbench -S TPS direct vs through Vigil (recording on) vs pgbouncer (session mode, when installed),
  * bulk COPY/SELECT throughput, RSS per idle session, and recording size vs raw bytes.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { createDevIssuer } from '../proxy-core/src/identity/dev-issuer';
 import { silentLogger } from '../proxy-core/src/logger';
 import { openSqliteStore } from '../proxy-core/src/store/sqlite-store';
 import { freePort, type PgCluster, startPgCluster } from '../proxy-core/test/support/pg-cluster';
+import { type GatewayProcess, startGatewayProcess } from './gateway-process';
 import type { BenchResult } from './run';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
@@ -21,7 +21,7 @@ export async function benchGateway(): Promise<BenchResult[]> {
   const cluster = await startPgCluster({ database: 'shop' });
   const dir = mkdtempSync(join(tmpdir(), 'vigil-bench-'));
   chmodSync(dir, 0o755);
-  let gateway: ChildProcess | undefined;
+  let gateway: GatewayProcess | undefined;
   let bouncer: { port: number; stop(): void } | undefined;
   let relay: { port: number; stop(): void } | undefined;
   try {
@@ -29,8 +29,13 @@ export async function benchGateway(): Promise<BenchResult[]> {
     await cluster.query(
       "CREATE TABLE bulk AS SELECT g AS id, 'user' || g || '@example.com' AS email, md5(g::text) AS note FROM generate_series(1, 500000) g",
     );
-    const started = await startGatewayProcess(cluster, dir);
-    gateway = started.child;
+    const started = await startGatewayProcess({
+      dir,
+      connections: benchConnections(cluster),
+      policies: BENCH_POLICIES,
+      env: { UPSTREAM_PASSWORD: cluster.password },
+    });
+    gateway = started;
     const viaVigil = { host: '127.0.0.1', port: started.pgPort, user: 'bench-agent', password: started.token };
     const direct = { host: cluster.host, port: cluster.port, user: 'postgres' };
     bouncer = startPgbouncer(cluster, dir);
@@ -176,91 +181,52 @@ export async function benchGateway(): Promise<BenchResult[]> {
       });
     }
 
-    gateway.kill('SIGTERM');
-    await new Promise((r) => gateway?.once('exit', r));
+    await gateway.stop();
     gateway = undefined;
     return results;
   } finally {
     relay?.stop();
-    gateway?.kill('SIGKILL');
+    gateway?.child.kill('SIGKILL');
     bouncer?.stop();
     await cluster.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-async function startGatewayProcess(
-  cluster: PgCluster,
-  dir: string,
-): Promise<{ child: ChildProcess; pgPort: number; token: string }> {
-  const pgPort = await freePort();
-  const apiPort = await freePort();
-  const dataDir = join(dir, 'data');
-  writeFileSync(
-    join(dir, 'vigil.yaml'),
-    `listen: { api: 127.0.0.1:${apiPort}, postgres: 127.0.0.1:${pgPort} }
-dataDir: ${dataDir}
-auth: { issuer: dev, audience: vigil, roles: { agent: [ai-agents] } }
-connections:
-  - name: shop
-    type: postgres
-    upstream: { host: 127.0.0.1, port: ${cluster.port}, database: shop, user: ${cluster.roles.scram}, passwordEnv: UPSTREAM_PASSWORD, tls: disable }
-    policy: bench
-  - name: shop-pooled
-    type: postgres
-    upstream: { host: 127.0.0.1, port: ${cluster.port}, database: shop, user: ${cluster.roles.scram}, passwordEnv: UPSTREAM_PASSWORD, tls: disable, pool: { maxIdle: 16 } }
-    policy: bench
-  - name: shop-masked
-    type: postgres
-    upstream: { host: 127.0.0.1, port: ${cluster.port}, database: shop, user: ${cluster.roles.scram}, passwordEnv: UPSTREAM_PASSWORD, tls: disable }
-    policy: bench-masked
-policies:
-  - name: bench-masked
-    rules:
-      - match: { statements: [select, set, show, begin, commit, rollback, copy_to] }
-        action: allow
-    masking:
-      columns: [bulk.email, pgbench_accounts.filler]
-      detectors: [email, credit_card, us_ssn, iban, phone, aws_access_key, jwt, private_key]
-      style: partial
-  - name: bench
-    rules:
-      - match: { statements: [select, set, show, begin, commit, rollback, copy_to] }
-        action: allow
-`,
-  );
-  const child = spawn(
-    process.execPath,
-    ['proxy-core/bin/vigil.js', 'serve', '--config', join(dir, 'vigil.yaml'), '--log-level', 'warn'],
-    {
-      env: { ...process.env, UPSTREAM_PASSWORD: cluster.password },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let log = '';
-  child.stderr?.on('data', (d) => (log += d));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`gateway did not start: ${log}`)), 30_000);
-    child.stdout?.on('data', (d: Buffer) => {
-      if (d.toString().includes('Vigil is listening')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`gateway exited ${code}: ${log}`)));
+/** The bench's connections: recording only, with pooled upstreams, and with masking on. */
+function benchConnections(cluster: PgCluster): unknown[] {
+  const upstream = (extra: Record<string, unknown> = {}) => ({
+    host: '127.0.0.1',
+    port: cluster.port,
+    database: 'shop',
+    user: cluster.roles.scram,
+    passwordEnv: 'UPSTREAM_PASSWORD',
+    tls: 'disable',
+    ...extra,
   });
-  const info = JSON.parse(readFileSync(join(dataDir, 'keys', 'dev-issuer.json'), 'utf8')) as {
-    issuerUrl: string;
-    audience: string;
-  };
-  const issuer = createDevIssuer({
-    keysDir: join(dataDir, 'keys'),
-    issuerUrl: info.issuerUrl,
-    audience: info.audience,
-  });
-  const token = await issuer.mint({ sub: 'bench-agent', groups: ['ai-agents'], ttlSec: 3600 });
-  return { child, pgPort, token };
+  return [
+    { name: 'shop', type: 'postgres', upstream: upstream(), policy: 'bench' },
+    { name: 'shop-pooled', type: 'postgres', upstream: upstream({ pool: { maxIdle: 16 } }), policy: 'bench' },
+    { name: 'shop-masked', type: 'postgres', upstream: upstream(), policy: 'bench-masked' },
+  ];
 }
+
+const READS = {
+  match: { statements: ['select', 'set', 'show', 'begin', 'commit', 'rollback', 'copy_to'] },
+  action: 'allow',
+};
+const BENCH_POLICIES = [
+  {
+    name: 'bench-masked',
+    rules: [READS],
+    masking: {
+      columns: ['bulk.email', 'pgbench_accounts.filler'],
+      detectors: ['email', 'credit_card', 'us_ssn', 'iban', 'phone', 'aws_access_key', 'jwt', 'private_key'],
+      style: 'partial',
+    },
+  },
+  { name: 'bench', rules: [READS] },
+];
 
 type Target = { host: string; port: number; user: string; password?: string; database?: string };
 

@@ -1,15 +1,17 @@
 /**
  * SSH and HTTP through the gateway against the same work direct, in one run: SSH bulk output (`cat`
  * of a large file), interactive echo latency in a PTY, and HTTP requests per second through the
- * connector. The gateway runs in this process (the harness), as in the integration tests.
+ * connector. The gateway runs in its own process, as in production: in this one it would share the event loop
+ * with the benchmark's clients and make them look slower than they are.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, type ClientChannel } from 'ssh2';
-import { startHarness } from '../proxy-core/test/support/gateway-harness';
 import { startSshd } from '../proxy-core/test/support/sshd';
+import { startGatewayProcess } from './gateway-process';
 import type { BenchResult } from './run';
 
 const FILE_BYTES = Number(process.env.BENCH_SSH_BYTES ?? 200 * 1024 * 1024);
@@ -29,10 +31,10 @@ export async function benchProtocols(): Promise<BenchResult[]> {
       { match: { methods: ['GET'] }, action: 'allow' },
     ],
   };
-  const h = await startHarness({
-    policies: [policy],
-    listen: { ssh: '127.0.0.1:0', http: '127.0.0.1:0' },
-    extraConnections: [
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-bench-protocols-'));
+  const gateway = await startGatewayProcess({
+    dir,
+    connections: [
       {
         name: 'host',
         type: 'ssh',
@@ -47,18 +49,19 @@ export async function benchProtocols(): Promise<BenchResult[]> {
       },
       { name: 'api', type: 'http', upstream: { url: `http://127.0.0.1:${apiPort}` }, policy: 'bench-protocols' },
     ],
+    policies: [policy],
   });
   try {
     const file = join(sshd.dir, 'big.bin');
     writeFileSync(file, randomBytes(FILE_BYTES));
-    const token = await h.agentToken();
+    const { token } = gateway;
     const direct = {
       host: sshd.host,
       port: sshd.port,
       username: sshd.user,
       privateKey: readFileSync(sshd.clientKeyFile),
     };
-    const via = { host: '127.0.0.1', port: h.gateway.ssh?.address.port as number, username: 'host', password: token };
+    const via = { host: '127.0.0.1', port: gateway.sshPort, username: 'host', password: token };
     const results: BenchResult[] = [];
 
     const d = await sshThroughput(direct, `cat ${file}`);
@@ -84,7 +87,7 @@ export async function benchProtocols(): Promise<BenchResult[]> {
     });
 
     const httpDirect = await requestsPerSecond(`http://127.0.0.1:${apiPort}/items`, {});
-    const httpVia = await requestsPerSecond(`http://127.0.0.1:${h.gateway.http?.address.port}/c/api/items`, {
+    const httpVia = await requestsPerSecond(`http://127.0.0.1:${gateway.httpPort}/c/api/items`, {
       authorization: `Bearer ${token}`,
     });
     results.push({ name: 'HTTP GET, 8 concurrent, direct', value: httpDirect, unit: 'req/s' });
@@ -97,7 +100,8 @@ export async function benchProtocols(): Promise<BenchResult[]> {
     });
     return results;
   } finally {
-    await h.stop();
+    await gateway.stop();
+    rmSync(dir, { recursive: true, force: true });
     await sshd.stop();
     await new Promise((r) => api.close(r));
   }
