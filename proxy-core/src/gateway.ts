@@ -217,6 +217,7 @@ async function startLocked(opts: GatewayOptions, dataDirLock: DataDirLock): Prom
     deps: {
       logger: logger.child({ part: 'postgres' }),
       maxMessageBytes: config.limits.maxMessageBytes,
+      maxStatementBytes: config.limits.maxStatementBytes,
       authTimeoutMs: config.limits.authTimeoutMs,
       tls: loadTls(config),
       findConnection: (name) => {

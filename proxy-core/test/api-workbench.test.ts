@@ -70,6 +70,7 @@ describe('control API: workbench through the gateway listener', () => {
       deps: {
         logger: silentLogger,
         maxMessageBytes: 1 << 20,
+        maxStatementBytes: 1 << 20,
         authTimeoutMs: 5000,
         tls: undefined,
         findConnection: (name) => (name === 'shop' ? connection : undefined),

@@ -155,6 +155,29 @@ describe('malformed input never crashes the gateway', () => {
     await stillServing();
   });
 
+  it('a statement too large to parse: 54000, nothing reaches the upstream, the session and its neighbours go on', async () => {
+    await h.cluster.query('CREATE TABLE IF NOT EXISTS bulk_rows (id int, body text)');
+    const c = await h.client();
+    // About 2 MB of SQL, over the default limits.maxStatementBytes (1 MiB); both protocols carry its text.
+    const values = Array.from({ length: 40_000 }, (_, i) => `(${i}, 'row ${i} of a bulk insert')`).join(', ');
+    const big = `INSERT INTO bulk_rows VALUES ${values}`;
+    for (const send of [() => c.query(big), () => c.query(`${big} RETURNING $1::int`, [1])]) {
+      const err = await send().then(
+        () => undefined,
+        (e: { code?: string; message: string }) => e,
+      );
+      expect(err?.code).toBe('54000');
+      expect(err?.message).toMatch(/larger than limits\.maxStatementBytes \(1048576\).*COPY/);
+    }
+    const rows = await h.cluster.query<{ n: number }>('SELECT count(*)::int AS n FROM bulk_rows');
+    expect(rows.rows[0]?.n).toBe(0);
+    // Bulk data as a parameter is not SQL text: it is not parsed, and goes through.
+    await c.query('INSERT INTO bulk_rows VALUES ($1, $2)', [1, 'x'.repeat(2_000_000)]);
+    expect((await c.query('SELECT length(body) AS n FROM bulk_rows')).rows[0].n).toBe(2_000_000);
+    await c.end();
+    await stillServing();
+  });
+
   it('random bytes', async () => {
     for (let i = 0; i < 20; i++) await rawExchange([randomBytes(1 + Math.floor(Math.random() * 200))], { waitMs: 500 });
     expect(h.canary.connections).toBe(0);

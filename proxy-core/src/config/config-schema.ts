@@ -161,6 +161,17 @@ export const limitsSchema = z
       .min(1024)
       .max(1 << 30)
       .default(64 * 1024 * 1024),
+    /**
+     * Largest SQL text (a Query or Parse message) that policy and masking parse. Parsing runs on the event loop and
+     * takes about a second and a few hundred MB per 3 MB of SQL; larger statements are refused. Bulk data belongs
+     * in COPY, whose rows are streamed, never parsed.
+     */
+    maxStatementBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .max(1 << 30)
+      .default(1024 * 1024),
     maxSessions: z.number().int().positive().default(10_000),
     /** How long a client may take from connecting to finishing authentication. */
     authTimeoutMs: z.number().int().positive().default(30_000),

@@ -12,7 +12,12 @@ export const configSchema = z
     dataDir: z.string().min(1).default('./.vigil'),
     auth: authSchema,
     tls: tlsSchema.optional(),
-    limits: limitsSchema.default({ maxMessageBytes: 64 * 1024 * 1024, maxSessions: 10_000, authTimeoutMs: 30_000 }),
+    limits: limitsSchema.default({
+      maxMessageBytes: 64 * 1024 * 1024,
+      maxStatementBytes: 1024 * 1024,
+      maxSessions: 10_000,
+      authTimeoutMs: 30_000,
+    }),
     connections: z.array(connectionSchema).default([]),
     policies: z.array(policySchema).default([]),
     log: z

@@ -34,6 +34,8 @@ import type { UpstreamPool } from './upstream-pool';
 export interface PgSessionDeps {
   logger: Logger;
   maxMessageBytes: number;
+  /** Larger Query and Parse messages are refused unparsed (see `limits.maxStatementBytes`). */
+  maxStatementBytes: number;
   authTimeoutMs: number;
   tls: SecureContext | undefined;
   findConnection(name: string): PostgresConnectionConfig | undefined;
@@ -62,6 +64,8 @@ enum Step {
 }
 
 const EMPTY = new Uint8Array(0);
+/** How much of a statement too large to read is kept in its command annotation (the recording has every byte). */
+const STATEMENT_EXCERPT = 4096;
 
 /**
  * One agent connection: startup and token authentication on the client side, the upstream dialled
@@ -419,6 +423,19 @@ export class PgSession {
         out.push(frame.bytes);
         continue;
       }
+      if (frame.bytes.length > this.deps.maxStatementBytes) {
+        // Parsing it would hold up every session on this gateway (and take memory in proportion): refused unread.
+        const reason = `a statement of ${frame.bytes.length} bytes is larger than limits.maxStatementBytes (${this.deps.maxStatementBytes}), the most Vigil reads; send bulk data with COPY`;
+        session.command({
+          frame: n,
+          text: command.text.slice(0, STATEMENT_EXCERPT),
+          decision: 'deny',
+          rule: 'limits',
+          detail: { reason, actions: [], statements: [] },
+        });
+        this.refuse(frame.code, `Vigil: ${reason}`, toClient, SqlState.PROGRAM_LIMIT_EXCEEDED);
+        continue;
+      }
       const maskDenial = this.masker?.inspect(frame);
       if (maskDenial !== undefined) {
         session.command({
@@ -466,9 +483,14 @@ export class PgSession {
     if (terminate) void this.shutdown('client terminated the session', 'ended', true);
   }
 
-  /** Answers a refused command with 42501 where the client expects the reply (see ResponseSequencer). */
-  private refuse(code: number, message: string, toClient: Uint8Array[]): void {
-    const error = PgError.error(SqlState.INSUFFICIENT_PRIVILEGE, message).toBytes();
+  /** Answers a refused command (42501 unless told) where the client expects the reply (see ResponseSequencer). */
+  private refuse(
+    code: number,
+    message: string,
+    toClient: Uint8Array[],
+    sqlState: string = SqlState.INSUFFICIENT_PRIVILEGE,
+  ): void {
+    const error = PgError.error(sqlState, message).toBytes();
     if (code === FrontendCode.Query) {
       toClient.push(...this.sequencer.reply((status) => Buffer.concat([error, serializeReadyForQuery(status)])));
     } else {
