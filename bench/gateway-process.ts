@@ -27,6 +27,8 @@ export async function startGatewayProcess(opts: {
   connections: unknown[];
   policies: unknown[];
   env?: Record<string, string>;
+  /** Node flags for the gateway, e.g. `--cpu-prof` to profile it under the benchmark's load. */
+  nodeArgs?: string[];
 }): Promise<GatewayProcess> {
   const [pgPort, apiPort, sshPort, httpPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
   const dataDir = join(opts.dir, 'data');
@@ -47,7 +49,7 @@ export async function startGatewayProcess(opts: {
   writeFileSync(configPath, JSON.stringify(config, null, 2));
   const child = spawn(
     process.execPath,
-    ['proxy-core/bin/vigil.js', 'serve', '--config', configPath, '--log-level', 'warn'],
+    [...(opts.nodeArgs ?? []), 'proxy-core/bin/vigil.js', 'serve', '--config', configPath, '--log-level', 'warn'],
     {
       env: { ...process.env, ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],
