@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApprovalError } from '../src/approvals/approval-broker';
 import type { Principal } from '../src/identity/identity.types';
 import type { ApprovalRequest } from '../src/store/store.types';
-import { eventually, type Harness, startHarness } from './support/gateway-harness';
+import { cancelQueryOf, eventually, type Harness, startHarness } from './support/gateway-harness';
 
 let h: Harness;
 let hook: Server;
@@ -143,6 +143,28 @@ describe('just-in-time approval of single statements', () => {
     await eventually(() => h.gateway.store.getApproval(request.id)?.status === 'cancelled');
     expect(() => h.gateway.broker.decide(request.id, approver('alice'), 'approve', '')).toThrow(ApprovalError);
     expect(await count('orders WHERE id = 3')).toBe(0);
+  });
+
+  it('a cancel request (Ctrl-C) withdraws the held statement: 57014, request cancelled, the session goes on', async () => {
+    const c = await h.client();
+    const insert = c.query("INSERT INTO orders VALUES (4, 'withdrawn')").then(
+      () => undefined,
+      (e: { code?: string; message: string }) => e,
+    );
+    const request = await pendingFor(/VALUES \(4, 'withdrawn'\)/);
+    await cancelQueryOf(h, c);
+    const err = await insert;
+    expect(err?.code).toBe('57014');
+    expect(err?.message).toContain(`Vigil withdrew approval request ${request.id}`);
+    expect(h.gateway.store.getApproval(request.id)?.status).toBe('cancelled');
+    expect(() => h.gateway.broker.decide(request.id, approver('alice'), 'approve', '')).toThrow(ApprovalError);
+    expect(await count('orders WHERE id = 4')).toBe(0);
+    // Nothing ran upstream, so the cancel stopped at the gateway: it cannot land on the next statement.
+    expect(h.logs.some((l) => l.includes('cancel request withdrew a statement held for approval'))).toBe(true);
+    expect(h.logs.some((l) => l.includes('"msg":"cancel request forwarded"'))).toBe(false);
+    const r = await c.query('SELECT count(*)::int AS n, 1 AS ok FROM generate_series(1, 3000000)');
+    expect(r.rows[0].ok).toBe(1);
+    await c.end();
   });
 
   it('two approvers required: one approval is not enough', async () => {

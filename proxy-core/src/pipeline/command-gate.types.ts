@@ -41,6 +41,6 @@ export type ReviewOutcome =
 
 export interface CommandGate {
   check(command: CommandToCheck): Verdict;
-  /** The client went away: cancel whatever it still has waiting. */
+  /** The client went away, or cancelled what it waits for: cancel the approval requests it still has waiting. */
   close(): void;
 }

@@ -9,6 +9,12 @@ export interface UpstreamCancelKey {
   sessionId: string;
   /** Set once a CancelRequest went to this backend: its session's upstream is then not kept in a pool. */
   forwarded?: boolean;
+  /**
+   * Told of each CancelRequest for this key before it goes upstream: a statement Vigil holds for approval is
+   * withdrawn. True when that was all there was to cancel (the upstream runs nothing for the session), so the
+   * request must not reach the upstream, where it could land on the session's next statement.
+   */
+  onCancel?: () => boolean;
 }
 
 /**

@@ -63,6 +63,11 @@ function forwardCancel(cancels: CancelRegistry, pid: number, secret: number, log
     logger.info('cancel request with an unknown key ignored');
     return;
   }
+  // A statement the gateway holds for approval never reached the upstream: its session withdraws it.
+  if (target.onCancel?.()) {
+    logger.info('cancel request withdrew a statement held for approval', { session: target.sessionId });
+    return;
+  }
   // A cancel may land after its session ended: that session's backend must not go to the next one (see shutdown).
   target.forwarded = true;
   const socket = connect({ host: target.host, port: target.port }, () =>

@@ -374,6 +374,7 @@ export class PgSession {
         pid: key.pid,
         secret: key.secret,
         sessionId: session.id,
+        onCancel: () => this.onClientCancel(),
       });
     }
     const hello = [serializeAuthenticationOk(), ...upstream.parameters.map(([k, v]) => serializeParameterStatus(k, v))];
@@ -516,7 +517,7 @@ export class PgSession {
         session.annotate({
           type: 'approval.decided',
           requestId: verdict.requestId,
-          decision: outcome.approved ? 'approve' : 'deny',
+          decision: outcome.approved ? 'approve' : outcome.status === 'cancelled' ? 'cancelled' : 'deny',
           approver: outcome.approver,
           reason: outcome.reason,
         });
@@ -527,6 +528,13 @@ export class PgSession {
           if (code === FrontendCode.Query) this.sequencer.forwardedSyncPoint();
           this.masker?.forwarded({ code, payload: bytes.subarray(5), bytes });
           this.writeUpstream(this.upstream as UpstreamConnection, [bytes]);
+        } else if (outcome.status === 'cancelled') {
+          this.refuse(
+            code,
+            `canceling statement due to user request (Vigil withdrew approval request ${verdict.requestId})`,
+            replies,
+            SqlState.QUERY_CANCELED,
+          );
         } else {
           const why =
             outcome.status === 'expired' ? 'approval timed out' : `denied by ${outcome.approver ?? 'an approver'}`;
@@ -545,6 +553,19 @@ export class PgSession {
         this.fatal(SqlState.INTERNAL_ERROR, 'approval could not be completed; session closed');
       },
     );
+  }
+
+  /**
+   * The client sent a CancelRequest (psql's Ctrl-C): a statement held for approval is withdrawn, as PostgreSQL would
+   * cancel one it runs; its request is cancelled and the hold ends with 57014 (see hold()). True when nothing else
+   * of the session runs upstream, so the CancelRequest stops here.
+   */
+  private onClientCancel(): boolean {
+    if (!this.holding) return false;
+    this.log.info('client cancelled the statement held for approval');
+    this.gate?.close();
+    // Statements sent before the held one may still run upstream: then the cancel goes on to them.
+    return this.unsynced === 0 && this.sequencer.owed === 0;
   }
 
   private writeUpstream(upstream: UpstreamConnection, out: Uint8Array[]): void {
