@@ -115,6 +115,18 @@ describe('interactive shell with a PTY through the gateway (OpenSSH client in tm
     await waitForScreen(/not approved \(denied by alice: no\)/);
     expect(existsSync(refused)).toBe(false);
 
+    // Ctrl-C while a line is held withdraws it: its request is cancelled, and a late approval runs nothing.
+    const withdrawn = join(work, 'withdrawn');
+    type(`touch ${withdrawn}`, 'Enter');
+    const held = await eventually(() => h.reviews.find((r) => r.text.includes(withdrawn)));
+    await waitForScreen(new RegExp(`held for approval: request ${held.id} waits`));
+    type('C-c');
+    await waitForScreen(new RegExp(`withdrawn, not run; approval request ${held.id} cancelled`));
+    held.decide(true);
+    type('echo after-withdraw-$((7+7))', 'Enter');
+    await waitForScreen(/^after-withdraw-14$/m);
+    expect(existsSync(withdrawn)).toBe(false);
+
     const session = h.sessions[before];
     if (!session) throw new Error('no session');
     session.stepMode = true;
@@ -147,5 +159,8 @@ describe('interactive shell with a PTY through the gateway (OpenSSH client in tm
       decision: 'approve',
       approver: 'alice',
     });
+    expect(annotations(frames).filter((a) => a.type === 'approval.decided' && a.requestId === held.id)).toEqual([
+      expect.objectContaining({ decision: 'cancelled' }),
+    ]);
   });
 });

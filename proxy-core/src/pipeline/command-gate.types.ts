@@ -41,6 +41,8 @@ export type ReviewOutcome =
 
 export interface CommandGate {
   check(command: CommandToCheck): Verdict;
-  /** The client went away, or cancelled what it waits for: cancel the approval requests it still has waiting. */
+  /** The agent withdrew a command held for approval (a cancel, Ctrl-C): its request is cancelled. */
+  withdraw(requestId: string): void;
+  /** The client went away: cancel whatever it still has waiting. */
   close(): void;
 }

@@ -102,6 +102,9 @@ export function createPolicyGate(deps: PolicyGateDeps): CommandGate {
           return hold(deps, command, decision, rule, detail, pending);
       }
     },
+    withdraw(requestId) {
+      if (pending.delete(requestId)) deps.broker.cancel(requestId);
+    },
     close() {
       for (const id of pending) deps.broker.cancel(id);
       pending.clear();

@@ -85,6 +85,7 @@ export class ProgramGate implements CommandGate {
             : { approved, approver: 'alice', reason, status: 'denied' },
         ),
     });
+    this.withdrawals.set(id, () => resolve({ approved: false, approver: null, reason: '', status: 'cancelled' }));
     return {
       outcome: 'review',
       rule: 'test#review',
@@ -92,6 +93,15 @@ export class ProgramGate implements CommandGate {
       notice: `request ${id} waits for an approver`,
       decided,
     };
+  }
+
+  /** Requests the agent withdrew (Ctrl-C while held). */
+  readonly withdrawn: string[] = [];
+  private readonly withdrawals = new Map<string, () => void>();
+
+  withdraw(requestId: string): void {
+    this.withdrawn.push(requestId);
+    this.withdrawals.get(requestId)?.();
   }
 
   close(): void {}

@@ -91,6 +91,8 @@ export class PgSession {
   private authTimer: NodeJS.Timeout | undefined;
   /** A held statement: nothing more from the client is processed until it is decided. */
   private holding = false;
+  /** The approval request of the statement held (while `holding`). */
+  private heldRequest: string | undefined;
   /** Messages forwarded since the last Query or Sync: the upstream owes an answer the client never asked for. */
   private unsynced = 0;
   private upstreamHandlers:
@@ -508,6 +510,7 @@ export class PgSession {
     toClient: Uint8Array[],
   ): void {
     this.holding = true;
+    this.heldRequest = verdict.requestId;
     this.client.pause();
     toClient.push(pgNotice(verdict.notice, { code: '01000' }));
     verdict.decided.then(
@@ -522,6 +525,7 @@ export class PgSession {
           reason: outcome.reason,
         });
         this.holding = false;
+        this.heldRequest = undefined;
         const replies: Uint8Array[] = [];
         if (outcome.approved) {
           // Exactly the bytes that were approved, once.
@@ -561,9 +565,9 @@ export class PgSession {
    * of the session runs upstream, so the CancelRequest stops here.
    */
   private onClientCancel(): boolean {
-    if (!this.holding) return false;
+    if (!this.holding || this.heldRequest === undefined) return false;
     this.log.info('client cancelled the statement held for approval');
-    this.gate?.close();
+    this.gate?.withdraw(this.heldRequest);
     // Statements sent before the held one may still run upstream: then the cancel goes on to them.
     return this.unsynced === 0 && this.sequencer.owed === 0;
   }

@@ -79,11 +79,14 @@ export async function awaitApproval(
   ctx.session.annotate({
     type: 'approval.decided',
     requestId: verdict.requestId,
-    decision: outcome.approved ? 'approve' : 'deny',
+    decision: outcome.approved ? 'approve' : outcome.status === 'cancelled' ? 'cancelled' : 'deny',
     approver: outcome.approver,
     reason: outcome.reason,
   });
   if (outcome.approved) return { approved: true, message: '' };
+  if (outcome.status === 'cancelled') {
+    return { approved: false, message: `withdrawn, not run; approval request ${verdict.requestId} cancelled` };
+  }
   const why = outcome.status === 'expired' ? 'approval timed out' : `denied by ${outcome.approver ?? 'an approver'}`;
   return {
     approved: false,

@@ -7,6 +7,8 @@ function gate(mode: LineGateDeps['mode'], rules: Record<string, 'deny' | 'review
   const told: string[] = [];
   const judged: string[] = [];
   const reviews: Array<(approved: boolean) => void> = [];
+  const withdrawn: number[] = [];
+  const pauses: boolean[] = [];
   let ended = false;
   const g = new LineGate({
     mode,
@@ -17,19 +19,31 @@ function gate(mode: LineGateDeps['mode'], rules: Record<string, 'deny' | 'review
       if (uncertain) return { outcome: 'deny', message: `uncertain: ${uncertain}` };
       const rule = rules[text.trim().split(/\s+/)[0] ?? ''];
       if (rule === 'deny') return { outcome: 'deny', message: `no ${text}` };
-      if (rule === 'review')
+      if (rule === 'review') {
+        const index = reviews.length;
+        let settle: (o: { approved: boolean; message: string }) => void = () => {};
+        const decided = new Promise<{ approved: boolean; message: string }>((resolve) => {
+          settle = resolve;
+        });
+        reviews.push((approved) => settle({ approved, message: 'refused' }));
         return {
           outcome: 'review',
           notice: 'held',
-          decided: new Promise((resolve) => reviews.push((approved) => resolve({ approved, message: 'refused' }))),
+          decided,
+          withdraw: () => {
+            withdrawn.push(index);
+            settle({ approved: false, message: 'withdrawn' });
+          },
         };
+      }
       return { outcome: 'allow' };
     },
     end: () => {
       ended = true;
     },
+    held: (held) => pauses.push(held),
   });
-  return { g, sent: () => sent.join(''), told, judged, reviews, ended: () => ended };
+  return { g, sent: () => sent.join(''), told, judged, reviews, withdrawn, pauses, ended: () => ended };
 }
 
 const tick = () => new Promise((r) => setImmediate(r));
@@ -73,6 +87,31 @@ describe('LineGate in a terminal', () => {
     expect(t.told).toEqual(['\r\nheld\r\n', '\r\nrefused\r\n']);
   });
 
+  it('withdraws a held line on Ctrl-C: its request is cancelled, the line erased, and the shell gets the Ctrl-C', async () => {
+    const t = gate('terminal', { kubectl: 'review' });
+    t.g.push(Buffer.from('kubectl delete ns prod\r'));
+    // Keys typed while held are read (not paused) so that the Ctrl-C is seen.
+    expect(t.pauses).toEqual([]);
+    t.g.push(Buffer.from('\x03'));
+    expect(t.withdrawn).toEqual([0]);
+    await tick();
+    expect(t.told).toEqual(['\r\nheld\r\n', '\r\nwithdrawn\r\n']);
+    expect(t.sent()).toBe('kubectl delete ns prod\x15\r\x03');
+    // A late approval changes nothing: the line is gone.
+    t.reviews[0]?.(true);
+    await tick();
+    expect(t.sent()).toBe('kubectl delete ns prod\x15\r\x03');
+  });
+
+  it('stops reading the agent only once 64 KiB are typed behind a held line', () => {
+    const t = gate('terminal', { kubectl: 'review' });
+    t.g.push(Buffer.from('kubectl x\r'));
+    t.g.push(Buffer.alloc(60 * 1024, 0x61));
+    expect(t.pauses).toEqual([]);
+    t.g.push(Buffer.alloc(8 * 1024, 0x61));
+    expect(t.pauses).toEqual([true]);
+  });
+
   it('refuses lines it cannot know and kills the rest after a moved cursor', () => {
     const t = gate('terminal');
     t.g.push(Buffer.from('ech\t x\r'));
@@ -112,8 +151,11 @@ describe('LineGate on a shell without a terminal (commands on stdin)', () => {
     t.g.push(Buffer.from('kubectl get x\necho last'));
     t.g.end();
     expect(t.ended()).toBe(false);
+    // Input on stdin is a script, not keys: it is not read at all while a line is held.
+    expect(t.pauses).toEqual([true]);
     t.reviews[0]?.(true);
     await tick();
+    expect(t.pauses).toEqual([true, false]);
     expect(t.sent()).toBe('kubectl get x\necho last');
     expect(t.ended()).toBe(true);
   });

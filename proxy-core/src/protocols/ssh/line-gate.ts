@@ -6,7 +6,13 @@ import { LineEditor } from './line-editor';
 export type LineVerdict =
   | { outcome: 'allow' }
   | { outcome: 'deny'; message: string }
-  | { outcome: 'review'; notice: string; decided: Promise<{ approved: boolean; message: string }> };
+  | {
+      outcome: 'review';
+      notice: string;
+      decided: Promise<{ approved: boolean; message: string }>;
+      /** The agent pressed Ctrl-C while the line was held: cancel its request (`decided` then says no). */
+      withdraw(): void;
+    };
 
 export interface LineGateDeps {
   /**
@@ -21,7 +27,10 @@ export interface LineGateDeps {
   judge(line: { text: string; uncertain?: string }): LineVerdict;
   /** The agent's EOF, once everything before it was judged. */
   end(): void;
-  /** A line is held (true) or released (false): stop reading the agent meanwhile, so held input stays bounded. */
+  /**
+   * Stop (true) or resume (false) reading the agent while a line is held, so held input stays bounded: at once in
+   * `lines` mode; in `terminal` mode only past MAX_HELD_BYTES, so that a Ctrl-C typed meanwhile is seen.
+   */
   held?(held: boolean): void;
 }
 
@@ -34,6 +43,10 @@ const KILL_AFTER = Buffer.from('\x0b');
 const CR = Buffer.from('\r');
 const MAX_BLOCK_BYTES = 64 * 1024;
 const MAX_BLOCK_LINES = 2000;
+/** Keys typed while a line is held that are read (and queued) before the agent's side is paused. */
+const MAX_HELD_BYTES = 64 * 1024;
+/** Ctrl-C (VINTR): while a line is held, it withdraws the line. */
+const ETX = 0x03;
 
 /**
  * Holds what an agent types into a shell at each line end until policy has judged the line: allow sends it on,
@@ -45,6 +58,11 @@ export class LineGate {
   private readonly decoder = new StringDecoder('utf8');
   private holding = false;
   private queue: Buffer[] = [];
+  private queuedBytes = 0;
+  /** Reading the agent was paused while a line is held. */
+  private paused = false;
+  /** Withdraws the held line (set while one is held in terminal mode, until used). */
+  private withdrawHeld: (() => void) | undefined;
   private endPending = false;
   private closed = false;
   // `lines` mode: bytes of the line being read, and of complete lines waiting for the construct to close.
@@ -58,7 +76,7 @@ export class LineGate {
 
   push(data: Buffer): void {
     if (this.closed) return;
-    if (this.holding) this.queue.push(data);
+    if (this.holding) this.queueWhileHeld(data);
     else if (this.deps.mode === 'terminal') this.terminal(data);
     else this.lines(data);
   }
@@ -162,9 +180,10 @@ export class LineGate {
 
   private hold(verdict: Extract<LineVerdict, { outcome: 'review' }>, release: Buffer, rest: Buffer): void {
     this.holding = true;
-    this.deps.held?.(true);
-    if (rest.length > 0) this.queue.push(Buffer.from(rest));
+    if (this.deps.mode === 'terminal') this.withdrawHeld = () => verdict.withdraw();
+    else this.pause();
     this.tellLine(verdict.notice);
+    if (rest.length > 0) this.queueWhileHeld(Buffer.from(rest));
     verdict.decided
       .catch(() => ({ approved: false, message: 'the approval could not be completed, so the line was not run' }))
       .then((outcome) => {
@@ -175,16 +194,42 @@ export class LineGate {
       });
   }
 
+  /** Input that arrives while a line is held waits; a Ctrl-C in it withdraws the line (terminal mode). */
+  private queueWhileHeld(data: Buffer): void {
+    this.queue.push(data);
+    this.queuedBytes += data.length;
+    if (this.withdrawHeld && data.includes(ETX)) {
+      const withdraw = this.withdrawHeld;
+      this.withdrawHeld = undefined;
+      withdraw();
+    }
+    if (this.queuedBytes > MAX_HELD_BYTES) this.pause();
+  }
+
+  private pause(): void {
+    if (this.paused) return;
+    this.paused = true;
+    this.deps.held?.(true);
+  }
+
   private release(): void {
     this.holding = false;
-    this.deps.held?.(false);
+    this.withdrawHeld = undefined;
+    if (this.paused) {
+      this.paused = false;
+      this.deps.held?.(false);
+    }
     const queued = this.queue;
     this.queue = [];
+    this.queuedBytes = 0;
     for (const [i, data] of queued.entries()) {
       this.push(data);
       if (this.holding) {
         // Held again: what came after waits behind it, in order.
-        this.queue.push(...queued.slice(i + 1));
+        for (const later of queued.slice(i + 1)) {
+          this.queue.push(later);
+          this.queuedBytes += later.length;
+        }
         return;
       }
     }

@@ -32,6 +32,7 @@ export function judgeLine(
         outcome: 'review',
         notice: `vigil: held for approval: ${verdict.notice}`,
         decided: awaitApproval(ctx, verdict).then((o) => ({ approved: o.approved, message: `vigil: ${o.message}` })),
+        withdraw: () => ctx.gate.withdraw(verdict.requestId),
       };
   }
 }

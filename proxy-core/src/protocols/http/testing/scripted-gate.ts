@@ -25,6 +25,12 @@ export class ScriptedGate {
     const open = new Set<HeldRequest>();
     return {
       check: (command) => this.check(command as HttpCommandToCheck, open),
+      withdraw: (requestId) => {
+        for (const h of open) {
+          if (h.requestId === requestId)
+            h.decide({ approved: false, approver: null, reason: 'withdrawn', status: 'cancelled' });
+        }
+      },
       close: () => {
         if (!this.cancelOnClose) return;
         for (const h of open) {
