@@ -28,18 +28,23 @@ async function crashedRecording(chunkCount: number): Promise<{ path: string; chu
     clock: () => now,
     logger: silentLogger,
     maxChunkRaw: 2048,
+    // No timed flush: only full chunks are written, so the file stops changing once they are (see below).
+    flushIntervalMs: 60_000,
     onChunk: (e) => chunks.push(e),
   });
+  // Each record is on disk before the next (a full chunk is written, and indexed, at once): exactly `chunkCount`
+  // chunks, and nothing still in flight when the recorder is abandoned.
+  const written = async () => {
+    while (rec.pendingWriteBytes > 0) await new Promise((r) => setTimeout(r, 1));
+  };
   for (let i = 0; chunks.length < chunkCount; i++) {
     now += 1000;
     rec.recordBytes(i % 2 ? 'server' : 'client', new TextEncoder().encode(`message ${i} `.repeat(20)));
-    await new Promise((r) => setImmediate(r));
+    await written();
   }
   // Simulate the crash: the recorder is abandoned, only what was written is on disk.
-  await new Promise((r) => setTimeout(r, 20));
-  const size = readFileSync(path).length;
   const last = chunks.at(-1) as ChunkIndexEntry;
-  expect(size).toBe(last.offset + last.length);
+  expect(readFileSync(path).length).toBe(last.offset + last.length);
   return { path, chunks };
 }
 
