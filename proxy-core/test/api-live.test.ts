@@ -31,6 +31,15 @@ async function connect(url: string, headers: Record<string, string>, origin?: st
   return { ws, received, next, send: (m: unknown) => ws.send(JSON.stringify(m)) };
 }
 
+/** Polls until `ready` holds (the server has acted on a message the test sent): never a fixed sleep. */
+async function until(ready: () => boolean, ms = 3000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!ready()) {
+    if (Date.now() > end) throw new Error('the gateway did not get there in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 /** The HTTP status a refused handshake answered with. */
 function refusal(url: string, headers: Record<string, string>, origin?: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -75,7 +84,7 @@ describe('control API: WS /api/live', () => {
     await bystander.next((m) => m.type === 'session.started');
 
     watcher.send({ type: 'watch', sessionId: s.id });
-    await new Promise((r) => setTimeout(r, 50));
+    await until(() => f.hub.isWatched(s.id));
     s.clientBytes(serializeQuery('select 42'));
     s.annotate({ type: 'note', author: 'ops', text: 'hello' });
     const batch = await watcher.next((m) => m.type === 'frames');
@@ -89,7 +98,7 @@ describe('control API: WS /api/live', () => {
     expect(frames[1]).toMatchObject({ kind: 'annotation', value: { type: 'note', text: 'hello' } });
 
     watcher.send({ type: 'unwatch', sessionId: s.id });
-    await new Promise((r) => setTimeout(r, 50));
+    await until(() => !f.hub.isWatched(s.id));
     const before = watcher.received.filter((m) => m.type === 'frames').length;
     s.clientBytes(serializeQuery('select 43'));
     await new Promise((r) => setTimeout(r, 150));
@@ -110,12 +119,12 @@ describe('control API: WS /api/live', () => {
     const row = f.temp.store.getSession(s.id);
     if (!row) throw new Error('no row');
     for (let i = 0; i < 20; i++) f.hub.updated({ ...row, frames: i });
-    await new Promise((r) => setTimeout(r, 400));
-    const updates = client.received.filter(
-      (m) => m.type === 'session.updated' && (m.session as { id: string }).id === s.id,
-    );
-    expect(updates.length).toBeLessThanOrEqual(3);
-    expect(updates.at(-1)?.session).toMatchObject({ frames: 19 });
+    const updates = () =>
+      client.received.filter((m) => m.type === 'session.updated' && (m.session as { id: string }).id === s.id);
+    // The last one comes when the quarter second is up (later on a loaded machine): wait for it, then count.
+    await client.next((m) => m.type === 'session.updated' && (m.session as { frames: number }).frames === 19);
+    expect(updates().length).toBeLessThanOrEqual(3);
+    expect(updates().at(-1)?.session).toMatchObject({ frames: 19 });
     await s.end('done');
     client.ws.close();
   });
@@ -156,8 +165,7 @@ describe('control API: WS /api/live', () => {
     const slow = await connect(f.url, await bearer(f, USERS.auditor));
     const s = f.openSession();
     slow.send({ type: 'watch', sessionId: s.id });
-    const end = Date.now() + 3000;
-    while (!f.hub.isWatched(s.id) && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+    await until(() => f.hub.isWatched(s.id));
     // The client's TCP socket stops reading: what the server sends piles up in its buffers.
     (slow.ws as unknown as { _socket: { pause(): void } })._socket.pause();
     const data = new Uint8Array(4096).fill(0x41);

@@ -5,7 +5,14 @@ import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cancelQueryOf, copyOut, eventually, type Harness, startHarness } from './support/gateway-harness';
+import {
+  cancelQueryOf,
+  copyOut,
+  eventually,
+  type Harness,
+  runningUpstream,
+  startHarness,
+} from './support/gateway-harness';
 
 let h: Harness;
 
@@ -106,7 +113,7 @@ describe('PostgreSQL clients through the gateway, compared with the same work di
     const c = await h.client();
     try {
       const sleeping = c.query('SELECT pg_sleep(30)');
-      await new Promise((r) => setTimeout(r, 300));
+      await runningUpstream(h, 'SELECT pg_sleep(30)');
       const started = Date.now();
       await cancelQueryOf(h, c);
       await expect(sleeping).rejects.toThrow(/cancel/i);

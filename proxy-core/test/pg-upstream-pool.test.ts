@@ -3,7 +3,7 @@ import { byteSourceFromBytes, openRecording } from '@vigil/recordings';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Session } from '../src/store/store.types';
-import { cancelQueryOf, eventually, type Harness, startHarness } from './support/gateway-harness';
+import { cancelQueryOf, eventually, type Harness, runningUpstream, startHarness } from './support/gateway-harness';
 
 /**
  * Upstream connections kept between sessions (`upstream.pool`), against a real PostgreSQL: what one
@@ -164,7 +164,7 @@ describe('upstream pool', () => {
     const a = await h.client({ connection: 'shop-pooled' });
     const pid = (await a.query('SELECT pg_backend_pid() AS pid')).rows[0].pid as number;
     const sleeping = a.query('SELECT pg_sleep(30)');
-    await new Promise((r) => setTimeout(r, 200));
+    await runningUpstream(h, 'SELECT pg_sleep(30)');
     await cancelQueryOf(h, a);
     await expect(sleeping).rejects.toThrow(/cancel/i);
     expect((await a.query('SELECT 1 AS one')).rows[0].one).toBe(1); // idle again, yet not to be kept

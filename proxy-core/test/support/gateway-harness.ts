@@ -198,6 +198,14 @@ export async function cancelQueryOf(h: Pick<Harness, 'host' | 'port'>, client: p
   await exchange(h, serializeCancelRequest(processID, secretKey), true);
 }
 
+/** Waits until the upstream runs `sql` (pg_stat_activity): a cancel sent before that would find nothing to stop. */
+export async function runningUpstream(h: Pick<Harness, 'cluster'>, sql: string): Promise<void> {
+  await eventually(async () => {
+    const r = await h.cluster.query("SELECT 1 FROM pg_stat_activity WHERE query = $1 AND state = 'active'", [sql]);
+    return r.rowCount !== null && r.rowCount > 0;
+  });
+}
+
 /**
  * Runs `COPY … TO STDOUT` and gives what arrived. `received` collects the chunks as they come, so a caller
  * can look at what reached the client before an error.
