@@ -3,6 +3,7 @@ import { WebSocket } from 'ws';
 import { type ApiFixture, bearer, startApiFixture, USERS } from '../src/api/testing/api-fixture';
 import type { Principal } from '../src/identity/identity.types';
 import { serializeQuery } from '../src/protocols/postgres/codec';
+import { eventually } from './support/gateway-harness';
 
 interface Message {
   type: string;
@@ -29,15 +30,6 @@ async function connect(url: string, headers: Record<string, string>, origin?: st
     }
   };
   return { ws, received, next, send: (m: unknown) => ws.send(JSON.stringify(m)) };
-}
-
-/** Polls until `ready` holds (the server has acted on a message the test sent): never a fixed sleep. */
-async function until(ready: () => boolean, ms = 3000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!ready()) {
-    if (Date.now() > end) throw new Error('the gateway did not get there in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 /** The HTTP status a refused handshake answered with. */
@@ -84,7 +76,7 @@ describe('control API: WS /api/live', () => {
     await bystander.next((m) => m.type === 'session.started');
 
     watcher.send({ type: 'watch', sessionId: s.id });
-    await until(() => f.hub.isWatched(s.id));
+    await eventually(() => f.hub.isWatched(s.id));
     s.clientBytes(serializeQuery('select 42'));
     s.annotate({ type: 'note', author: 'ops', text: 'hello' });
     const batch = await watcher.next((m) => m.type === 'frames');
@@ -98,7 +90,7 @@ describe('control API: WS /api/live', () => {
     expect(frames[1]).toMatchObject({ kind: 'annotation', value: { type: 'note', text: 'hello' } });
 
     watcher.send({ type: 'unwatch', sessionId: s.id });
-    await until(() => !f.hub.isWatched(s.id));
+    await eventually(() => !f.hub.isWatched(s.id));
     const before = watcher.received.filter((m) => m.type === 'frames').length;
     s.clientBytes(serializeQuery('select 43'));
     await new Promise((r) => setTimeout(r, 150));
@@ -165,7 +157,7 @@ describe('control API: WS /api/live', () => {
     const slow = await connect(f.url, await bearer(f, USERS.auditor));
     const s = f.openSession();
     slow.send({ type: 'watch', sessionId: s.id });
-    await until(() => f.hub.isWatched(s.id));
+    await eventually(() => f.hub.isWatched(s.id));
     // The client's TCP socket stops reading: what the server sends piles up in its buffers.
     (slow.ws as unknown as { _socket: { pause(): void } })._socket.pause();
     const data = new Uint8Array(4096).fill(0x41);
