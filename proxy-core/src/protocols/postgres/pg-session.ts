@@ -5,6 +5,7 @@ import type { AuthError, Principal } from '../../identity/identity.types';
 import type { Logger } from '../../logger';
 import type { CommandGate, Verdict } from '../../pipeline/command-gate.types';
 import type { OpenSessionInput, RecordedSession } from '../../pipeline/recorded-session.types';
+import { decidedAnnotation, notApprovedWhy } from '../../pipeline/review-outcome';
 import type { CancelRegistry } from './cancel-registry';
 import { joined } from './coalesce';
 import {
@@ -517,13 +518,7 @@ export class PgSession {
       (outcome) => {
         if (this.step !== Step.Relaying) return;
         const session = this.session as RecordedSession;
-        session.annotate({
-          type: 'approval.decided',
-          requestId: verdict.requestId,
-          decision: outcome.approved ? 'approve' : outcome.status === 'cancelled' ? 'cancelled' : 'deny',
-          approver: outcome.approver,
-          reason: outcome.reason,
-        });
+        session.annotate(decidedAnnotation(verdict.requestId, outcome));
         this.holding = false;
         this.heldRequest = undefined;
         const replies: Uint8Array[] = [];
@@ -540,11 +535,9 @@ export class PgSession {
             SqlState.QUERY_CANCELED,
           );
         } else {
-          const why =
-            outcome.status === 'expired' ? 'approval timed out' : `denied by ${outcome.approver ?? 'an approver'}`;
           this.refuse(
             code,
-            `statement not approved (${why}${outcome.reason ? `: ${outcome.reason}` : ''}); request ${verdict.requestId}`,
+            `statement not approved (${notApprovedWhy(outcome)}); request ${verdict.requestId}`,
             replies,
           );
         }

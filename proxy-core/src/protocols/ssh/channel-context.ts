@@ -2,6 +2,7 @@ import type { Client, ClientChannel, PseudoTtyOptions } from 'ssh2';
 import type { Logger } from '../../logger';
 import type { CommandGate, ReviewOutcome, Verdict } from '../../pipeline/command-gate.types';
 import type { RecordedSession } from '../../pipeline/recorded-session.types';
+import { decidedAnnotation, notApprovedWhy } from '../../pipeline/review-outcome';
 import type { OutputMask } from './ssh.types';
 
 /**
@@ -76,20 +77,10 @@ export async function awaitApproval(
       message: `the approval of request ${verdict.requestId} could not be completed, so the command was not run`,
     };
   }
-  ctx.session.annotate({
-    type: 'approval.decided',
-    requestId: verdict.requestId,
-    decision: outcome.approved ? 'approve' : outcome.status === 'cancelled' ? 'cancelled' : 'deny',
-    approver: outcome.approver,
-    reason: outcome.reason,
-  });
+  ctx.session.annotate(decidedAnnotation(verdict.requestId, outcome));
   if (outcome.approved) return { approved: true, message: '' };
   if (outcome.status === 'cancelled') {
     return { approved: false, message: `withdrawn, not run; approval request ${verdict.requestId} cancelled` };
   }
-  const why = outcome.status === 'expired' ? 'approval timed out' : `denied by ${outcome.approver ?? 'an approver'}`;
-  return {
-    approved: false,
-    message: `not approved (${why}${outcome.reason ? `: ${outcome.reason}` : ''}); request ${verdict.requestId}`,
-  };
+  return { approved: false, message: `not approved (${notApprovedWhy(outcome)}); request ${verdict.requestId}` };
 }
