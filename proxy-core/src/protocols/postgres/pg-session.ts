@@ -90,9 +90,7 @@ export class PgSession {
   private readonly extended: ExtendedState = { statements: new Map(), portals: new Map(), skipUntilSync: false };
   private issuedKey: { pid: number; secret: number } | undefined;
   private authTimer: NodeJS.Timeout | undefined;
-  /** A held statement: nothing more from the client is processed until it is decided. */
-  private holding = false;
-  /** The approval request of the statement held (while `holding`). */
+  /** The approval request of a held statement: nothing more from the client is processed until it is decided. */
   private heldRequest: string | undefined;
   /** Messages forwarded since the last Query or Sync: the upstream owes an answer the client never asked for. */
   private unsynced = 0;
@@ -510,7 +508,6 @@ export class PgSession {
     verdict: Extract<Verdict, { outcome: 'review' }>,
     toClient: Uint8Array[],
   ): void {
-    this.holding = true;
     this.heldRequest = verdict.requestId;
     this.client.pause();
     toClient.push(pgNotice(verdict.notice, { code: '01000' }));
@@ -519,7 +516,6 @@ export class PgSession {
         if (this.step !== Step.Relaying) return;
         const session = this.session as RecordedSession;
         session.annotate(decidedAnnotation(verdict.requestId, outcome));
-        this.holding = false;
         this.heldRequest = undefined;
         const replies: Uint8Array[] = [];
         if (outcome.approved) {
@@ -558,11 +554,11 @@ export class PgSession {
    * of the session runs upstream, so the CancelRequest stops here.
    */
   private onClientCancel(): boolean {
-    if (!this.holding || this.heldRequest === undefined) return false;
+    if (this.heldRequest === undefined) return false;
     this.log.info('client cancelled the statement held for approval');
     this.gate?.withdraw(this.heldRequest);
     // Statements sent before the held one may still run upstream: then the cancel goes on to them.
-    return this.unsynced === 0 && this.sequencer.owed === 0;
+    return this.nothingInFlight();
   }
 
   private writeUpstream(upstream: UpstreamConnection, out: Uint8Array[]): void {
@@ -637,6 +633,15 @@ export class PgSession {
     void this.shutdown(message, status);
   }
 
+  private get holding(): boolean {
+    return this.heldRequest !== undefined;
+  }
+
+  /** Everything forwarded upstream has been answered. */
+  private nothingInFlight(): boolean {
+    return this.unsynced === 0 && this.sequencer.owed === 0;
+  }
+
   /** Nothing forwarded is still unanswered, no transaction is open and no upstream byte is unread. */
   private upstreamIdle(): boolean {
     const upstream = this.upstream;
@@ -644,8 +649,7 @@ export class PgSession {
       upstream !== undefined &&
       !upstream.socket.destroyed &&
       !this.holding &&
-      this.unsynced === 0 &&
-      this.sequencer.owed === 0 &&
+      this.nothingInFlight() &&
       this.sequencer.lastStatus === TX_IDLE &&
       upstream.framer.buffered === 0
     );
