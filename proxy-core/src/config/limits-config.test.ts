@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from './config';
+import { minimalConfig } from './testing/minimal-config';
 
-const yaml = (limits: string) => `
-auth: { issuer: dev, audience: vigil }
-${limits}
-connections:
-  - name: orders
-    type: postgres
-    upstream: { host: 127.0.0.1, database: orders, user: app }
-    policy: p
-policies:
-  - name: p
-    rules: [{ match: { statements: [select] }, action: allow }]
-`;
+const yaml = (limits: string) => minimalConfig({ top: limits });
 
 describe('limits in vigil.yaml', () => {
   it('default to 64 MiB per message and 1 MiB of SQL per statement, and take what is given', () => {

@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from './config';
+import { minimalConfig } from './testing/minimal-config';
 
-const yaml = (upstreamExtra: string) => `
-auth: { issuer: dev, audience: vigil }
-connections:
-  - name: orders
-    type: postgres
-    upstream: { host: 127.0.0.1, database: orders, user: app${upstreamExtra} }
-    policy: p
-policies:
-  - name: p
-    rules: [{ match: { statements: [select] }, action: allow }]
-`;
+const yaml = (upstreamExtra: string) => minimalConfig({ upstream: upstreamExtra });
 
 describe('upstream.pool in vigil.yaml', () => {
   it('is absent (no pooling) unless configured, and takes defaults for what is left out', () => {
