@@ -1,13 +1,18 @@
 import type { Approval } from '../api/api.types';
+import { laterOf, type Progression } from '../lib/later-view';
+
+const APPROVAL_PROGRESSION: Progression<Approval> = {
+  status: (a) => a.status,
+  open: 'pending',
+  progress: (a) => a.votes.length,
+};
 
 /**
  * The later of two views of one approval, whichever arrived last: a decided (or expired, cancelled) one over a
  * pending one, and of two pending ones the one with more votes. On a tie the incoming view wins.
  */
 export function laterApproval(current: Approval, incoming: Approval): Approval {
-  if (current.status !== 'pending' && incoming.status === 'pending') return current;
-  if (current.status === incoming.status && current.votes.length > incoming.votes.length) return current;
-  return incoming;
+  return laterOf(current, incoming, APPROVAL_PROGRESSION);
 }
 
 /**

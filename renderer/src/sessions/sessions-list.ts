@@ -1,5 +1,8 @@
 import type { LiveMessage, Session } from '../api/api.types';
+import { laterOf, type Progression } from '../lib/later-view';
 import { type SessionFilters, sessionMatches } from './session-filters';
+
+const SESSION_PROGRESSION: Progression<Session> = { status: (s) => s.status, open: 'live', progress: (s) => s.frames };
 
 /**
  * The later of two views of one session, whichever arrived last: a view that is no longer live is later than a
@@ -8,9 +11,7 @@ import { type SessionFilters, sessionMatches } from './session-filters';
  * before the session ended thus never undoes the `session.ended` that overtook it.
  */
 export function laterView(current: Session, incoming: Session): Session {
-  if (current.status !== 'live' && incoming.status === 'live') return current;
-  if (current.status === incoming.status && current.frames > incoming.frames) return current;
-  return incoming;
+  return laterOf(current, incoming, SESSION_PROGRESSION);
 }
 
 /**
