@@ -5,6 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runClient } from './support/client-process';
 import {
   cancelQueryOf,
   copyOut,
@@ -29,27 +30,20 @@ afterAll(async () => {
   await h?.stop();
 });
 
-/**
- * Runs psql against the gateway (or direct). Asynchronous on purpose: the gateway runs in this
- * process, so a blocking spawn would stall it.
- */
-function psql(
+/** Runs psql against the gateway (or direct). */
+async function psql(
   sql: string,
   opts: { direct?: boolean; connection?: string; token?: string } = {},
 ): Promise<{ out: string; err: string; status: number | null }> {
   const conninfo = opts.direct
     ? `host=${h.cluster.host} port=${h.cluster.port} dbname=shop user=postgres`
     : `host=${h.host} port=${h.port} dbname=${opts.connection ?? 'shop'} user=agent-1 sslmode=disable`;
-  return new Promise((resolve) => {
-    const p = spawn('psql', [conninfo, '-X', '-v', 'ON_ERROR_STOP=1', '-c', sql], {
-      env: { ...process.env, PGPASSWORD: opts.token ?? '', PGCONNECT_TIMEOUT: '10' },
-    });
-    let out = '';
-    let err = '';
-    p.stdout.on('data', (d) => (out += d));
-    p.stderr.on('data', (d) => (err += d));
-    p.on('close', (status) => resolve({ out, err, status }));
+  const r = await runClient('psql', [conninfo, '-X', '-v', 'ON_ERROR_STOP=1', '-c', sql], {
+    ...process.env,
+    PGPASSWORD: opts.token ?? '',
+    PGCONNECT_TIMEOUT: '10',
   });
+  return { out: r.stdout, err: r.stderr, status: r.code };
 }
 
 describe('PostgreSQL clients through the gateway, compared with the same work direct', () => {

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import ssh2 from 'ssh2';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { badTokens } from './support/bad-tokens';
-import { annotations, eventually, received, run, type SshHarness, startSshHarness } from './support/sshd';
+import { runClient } from './support/client-process';
+import { annotations, eventually, received, type SshHarness, startSshHarness } from './support/sshd';
 
 let h: SshHarness;
 let work: string;
@@ -250,7 +251,7 @@ describe('exec through the SSH gateway (OpenSSH client → gateway → sshd)', (
       await eventually(() => existsSync(sock));
       const { args, env } = h.clientOptions({ key: true });
       const before = h.sessions.length;
-      const r = await run('ssh', [...args, '-A', '-p', String(h.port), ...target(), 'echo "[$SSH_AUTH_SOCK]"'], {
+      const r = await runClient('ssh', [...args, '-A', '-p', String(h.port), ...target(), 'echo "[$SSH_AUTH_SOCK]"'], {
         ...env,
         SSH_AUTH_SOCK: sock,
       });

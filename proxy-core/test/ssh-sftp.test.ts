@@ -3,7 +3,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { annotations, run, type SshHarness, startSshHarness } from './support/sshd';
+import { runClient } from './support/client-process';
+import { annotations, type SshHarness, startSshHarness } from './support/sshd';
 
 let h: SshHarness;
 let work: string;
@@ -73,7 +74,7 @@ describe('SFTP through the gateway (OpenSSH sftp and scp)', () => {
     writeFileSync(local, data);
     const { args, env } = h.clientOptions({ key: true });
     const before = h.sessions.length;
-    const r = await run('scp', [...args, '-P', String(h.port), local, `target@127.0.0.1:${remote}`], env);
+    const r = await runClient('scp', [...args, '-P', String(h.port), local, `target@127.0.0.1:${remote}`], env);
     expect(r).toMatchObject({ code: 0, stderr: '' });
     expect(readFileSync(remote).equals(data)).toBe(true);
     const session = h.sessions[before];

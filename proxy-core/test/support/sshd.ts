@@ -3,7 +3,6 @@
  * authorized key, on a free port), the gateway's SSH listener wired to a real OIDC provider, a real SQLite store,
  * the real recorder and pipeline, and the OpenSSH `ssh` / `sftp` clients as agents.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +25,7 @@ import { createZstdCompressor, createZstdDecompressor } from '../../src/recordin
 import { parseShellCommand } from '../../src/shell/shell-command';
 import type { Session } from '../../src/store/store.types';
 import { openTempStore, type TempStore } from '../../src/store/temp-store';
+import { type ClientResult, runClient } from './client-process';
 import { startTestIdp, type TestIdp } from './oidc-provider';
 import { keygen, startSshd, type TestSshd } from './openssh-server';
 import { freePort } from './pg-cluster';
@@ -142,12 +142,7 @@ export interface SshRunOptions {
   program?: 'ssh' | 'sftp';
 }
 
-export interface SshResult {
-  code: number | null;
-  stdout: string;
-  stdoutBytes: Buffer;
-  stderr: string;
-}
+export type SshResult = ClientResult;
 
 /** The gateway's SSH listener in-process, against a real sshd, IdP, store, recorder and pipeline. */
 export async function startSshHarness(): Promise<SshHarness> {
@@ -295,7 +290,7 @@ export async function startSshHarness(): Promise<SshHarness> {
       const token = o.key ? undefined : (o.token ?? (await idp.tokenFor('agent-1')));
       const { args: base, env } = clientOptions({ key: o.key ?? false, ...(token !== undefined ? { token } : {}) });
       const portArg = o.program === 'sftp' ? ['-P', String(port)] : ['-p', String(port)];
-      return run(o.program ?? 'ssh', [...base, ...portArg, ...args], env, o.input);
+      return runClient(o.program ?? 'ssh', [...base, ...portArg, ...args], env, o.input);
     },
     async recording(session) {
       const row = await eventually(() => {
@@ -318,27 +313,6 @@ export async function startSshHarness(): Promise<SshHarness> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-/** Runs a client program without blocking the event loop (the gateway under test runs in this process). */
-export function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, input?: string): Promise<SshResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
-    const out: Buffer[] = [];
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out.push(d);
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const stdoutBytes = Buffer.concat(out);
-      resolve({ code, stdout: stdoutBytes.toString(), stdoutBytes, stderr });
-    });
-    child.stdin.end(input ?? '');
-  });
 }
 
 /** Annotations of a recording, as their JSON values. */
