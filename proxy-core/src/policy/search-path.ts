@@ -6,6 +6,11 @@
  * @see https://www.postgresql.org/docs/current/runtime-config-client.html#GUC-SEARCH-PATH
  */
 
+/** The notes a classification carries for a change of search_path, and for one that shadows built-ins. */
+export const SEARCH_PATH_NOTE = 'changes search_path: unqualified table names resolve differently';
+export const SHADOWING_NOTE =
+  'search_path puts pg_catalog after another schema: a function there could stand in for a built-in';
+
 /** Whether a search_path, as its list of schema names (exact, as the server compares them), shadows built-ins. */
 export function shadowsBuiltins(schemas: readonly string[]): boolean {
   return schemas.indexOf('pg_catalog') > 0;

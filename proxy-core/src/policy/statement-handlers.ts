@@ -2,8 +2,8 @@
  * Handlers of the statements that execute now: SELECT (CTEs, set operations, SELECT INTO, FOR UPDATE), DML with
  * what it reads, EXPLAIN [ANALYZE], PREPARE/EXECUTE, COPY, SET, DROP/COMMENT on relations, CALL.
  */
-import { constantValue, str, stringList } from './parse-tree-values';
-import { shadowsBuiltins } from './search-path';
+import { constantString, constantValue, str, stringList } from './parse-tree-values';
+import { SEARCH_PATH_NOTE, SHADOWING_NOTE, shadowsBuiltins } from './search-path';
 import { statementKindOf } from './statement-kind-of';
 import { RELATION_OBJECT_TYPES, TABLE_MEMBER_OBJECT_TYPES } from './statement-kinds';
 import {
@@ -15,11 +15,13 @@ import {
   genericStatement,
   type Handler,
   inPart,
+  isNameColumn,
   lexerSetting,
   NO_CTES,
   type Obj,
   open,
   type PartBuilder,
+  type SettingsRow,
   walkFields,
   walkValue,
 } from './walk-core';
@@ -36,11 +38,37 @@ export function selectStmt(p: Obj, ctx: Ctx): void {
   const part = merge ? (outer.tablesTo as PartBuilder) : open('select', outer);
   const inner: Ctx = { ...outer, tablesTo: part, functionsTo: merge ? outer.functionsTo : part, via: 'subquery' };
   const scoped = withCtes(p.withClause, inner);
-  walkFields(p, scoped, SELECT_SKIP);
+  const settingsRow = pgSettingsRow(p);
+  for (const key in p)
+    if (!SELECT_SKIP.has(key))
+      walkValue(p[key], key === 'targetList' && settingsRow ? { ...scoped, settingsRow } : scoped);
   // Set operations hold their arms unwrapped: each is a SELECT of its own, with its own WITH.
   if (p.larg !== undefined) selectStmt(p.larg as Obj, { ...scoped, tablesTo: part });
   if (p.rarg !== undefined) selectStmt(p.rarg as Obj, { ...scoped, tablesTo: part });
   if (Array.isArray(p.lockingClause) && p.lockingClause.length > 0) lockingClause(part, scoped);
+}
+
+/**
+ * `SELECT set_config(name, 'view, foreign-table', false) FROM pg_settings WHERE name = 'restrict_nonsystem_relation_kind'`
+ * (pg_dump, since the 2024 minor releases): the only rows are those of that setting, so `name` in the target list is
+ * that literal. Exactly one relation, `pg_settings`, and exactly `name = '…'`; anything else is left computed.
+ */
+function pgSettingsRow(p: Obj): SettingsRow | undefined {
+  const from = Array.isArray(p.fromClause) && p.fromClause.length === 1 ? (p.fromClause[0] as Obj).RangeVar : undefined;
+  const rel = from as Obj | undefined;
+  if (rel === undefined || str(rel.relname) !== 'pg_settings') return undefined;
+  const schema = str(rel.schemaname);
+  if (schema !== undefined && schema !== 'pg_catalog') return undefined;
+  const where = (p.whereClause as Obj | undefined)?.A_Expr as Obj | undefined;
+  if (where?.kind !== 'AEXPR_OP' || stringList(where.name).join('.') !== '=') return undefined;
+  const alias = str((rel.alias as Obj | undefined)?.aliasname);
+  const qualifiers = new Set(alias === undefined ? ['pg_settings'] : [alias]);
+  const setting = isNameColumn(where.lexpr, qualifiers)
+    ? constantString(where.rexpr)
+    : isNameColumn(where.rexpr, qualifiers)
+      ? constantString(where.lexpr)
+      : null;
+  return setting === null ? undefined : { setting, qualifiers };
 }
 
 const SELECT_SKIP: ReadonlySet<string> = new Set(['withClause', 'intoClause', 'lockingClause', 'larg', 'rarg']);
@@ -162,7 +190,7 @@ export function copyStmt(p: Obj, ctx: Ctx): void {
 
 export function variableSet(p: Obj, ctx: Ctx): void {
   const name = str(p.name)?.toLowerCase();
-  if (name === 'search_path') ctx.sink.notes.push('changes search_path: unqualified table names resolve differently');
+  if (name === 'search_path') ctx.sink.notes.push(SEARCH_PATH_NOTE);
   const value = Array.isArray(p.args) ? constantValue(p.args[0]) : undefined;
   if (p.kind === 'VAR_SET_VALUE' && name !== undefined)
     lexerSetting(name, typeof value === 'string' ? value : null, ctx);
@@ -172,9 +200,7 @@ export function variableSet(p: Obj, ctx: Ctx): void {
   if (name === 'search_path' && p.kind === 'VAR_SET_VALUE' && shadowsBuiltins(schemas)) {
     const part = open(statementKindOf('VariableSetStmt', p), ctx);
     part.calls.set('set_config|config_change', { function: 'set_config', categories: ['config_change'] });
-    ctx.sink.notes.push(
-      'search_path puts pg_catalog after another schema: a function there could stand in for a built-in',
-    );
+    ctx.sink.notes.push(SHADOWING_NOTE);
     walkFields(p, inPart(ctx, part));
     return;
   }

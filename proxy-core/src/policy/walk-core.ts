@@ -4,10 +4,11 @@
  * handlers (statement-handlers.ts, body-handlers.ts) decide the parts; sql-walker.ts puts them together.
  */
 import { parseSync } from 'libpg-query';
-import { categorizeFunction } from './function-categories';
+import { categorizeFunction, ROLE_SETTINGS } from './function-categories';
 import { constantString, str, stringList } from './parse-tree-values';
 import type { FunctionCall, StatementKind } from './policy.types';
 import { formatQualifiedName } from './qualified-name';
+import { SEARCH_PATH_NOTE, SHADOWING_NOTE, searchPathSchemas, shadowsBuiltins } from './search-path';
 import { statementKindOf } from './statement-kind-of';
 
 export type Obj = Record<string, unknown>;
@@ -49,11 +50,21 @@ export interface Ctx {
   /** Source text of the statement at the root of this walk, for the PL/pgSQL compiler. */
   readonly text: string | null;
   readonly depth: number;
+  /**
+   * In the target list of `SELECT … FROM pg_settings WHERE name = '…'` (what pg_dump sends): the one setting its
+   * `name` column can hold, and the names that may qualify that column there.
+   */
+  readonly settingsRow?: SettingsRow;
   /** Statement node type → handler; a `…Stmt` node without one is classified by its type alone. */
   readonly handlers: Readonly<Record<string, Handler>>;
 }
 
 export type Handler = (p: Obj, ctx: Ctx) => void;
+
+export interface SettingsRow {
+  setting: string;
+  qualifiers: ReadonlySet<string>;
+}
 
 /** Nesting of SQL inside SQL (DO → EXECUTE → DO …) beyond this is unparsed rather than followed. */
 export const MAX_DEPTH = 8;
@@ -102,9 +113,11 @@ function walkNode(type: string, payload: unknown, ctx: Ctx): void {
       return;
   }
   const handler = ctx.handlers[type];
-  if (handler !== undefined) handler(p, ctx);
-  else if (type.endsWith('Stmt')) genericStatement(type, p, ctx);
-  else walkFields(p, ctx);
+  // A statement nested in that target list (in SQL text, say) has columns of its own.
+  const own = ctx.settingsRow !== undefined && type.endsWith('Stmt') ? { ...ctx, settingsRow: undefined } : ctx;
+  if (handler !== undefined) handler(p, own);
+  else if (type.endsWith('Stmt')) genericStatement(type, p, own);
+  else walkFields(p, own);
 }
 
 export const FUNCNAME: ReadonlySet<string> = new Set(['funcname']);
@@ -147,15 +160,52 @@ export function addCall(call: Obj, ctx: Ctx): void {
   const to = ctx.functionsTo ?? ctx.tablesTo;
   if (last === undefined || to === null) return;
   const args = Array.isArray(call.args) ? call.args : [];
-  const first = args.length === 0 ? undefined : constantString(args[0]);
+  const setConfig = last.toLowerCase() === 'set_config';
+  const first =
+    args.length === 0 ? undefined : (constantString(args[0]) ?? (setConfig ? rowSetting(args[0], ctx) : null));
   const categories = categorizeFunction(last, first);
-  if (last.toLowerCase() === 'set_config' && args.length > 1) {
-    if (typeof first === 'string') lexerSetting(first.toLowerCase(), constantString(args[1]), ctx);
-    else unparsed(ctx, 'set_config() of a computed setting name');
+  if (setConfig && args.length > 1) {
+    if (typeof first === 'string') {
+      const value = constantString(args[1]);
+      lexerSetting(first.toLowerCase(), value, ctx);
+      if (typeof value === 'string' && readsAsSet(first.toLowerCase(), value, ctx)) {
+        open('set', ctx, 'set_config()');
+        return;
+      }
+    } else unparsed(ctx, 'set_config() of a computed setting name');
   }
   const name = formatQualifiedName(names);
   to.calls.set(`${name}|${categories.join(',')}`, { function: name, categories });
   if (categories.includes('dynamic_sql')) dynamicSqlArgument(last.toLowerCase(), args.length, first, ctx);
+}
+
+/** `name` (or `s.name`) in the target list of `SELECT … FROM pg_settings s WHERE name = '…'`: that setting. */
+function rowSetting(arg: unknown, ctx: Ctx): string | null {
+  const row = ctx.settingsRow;
+  return row !== undefined && isNameColumn(arg, row.qualifiers) ? row.setting : null;
+}
+
+/** A reference to the column `name`, bare or qualified by one of `qualifiers`. */
+export function isNameColumn(node: unknown, qualifiers: ReadonlySet<string>): boolean {
+  const ref = (node as Obj | undefined)?.ColumnRef as Obj | undefined;
+  if (ref === undefined || !Array.isArray(ref.fields)) return false;
+  const fields = stringList(ref.fields);
+  if (fields.length !== ref.fields.length || fields.at(-1) !== 'name') return false;
+  return fields.length === 1 || (fields.length === 2 && qualifiers.has(fields[0] as string));
+}
+
+/**
+ * `set_config('statement_timeout', '0', false)` (what pg_dump and ORMs send) does what `SET statement_timeout = 0`
+ * does: with its setting and value both literals it is a `set` like that statement, not a `config_change`. A role
+ * setting, a search_path that shadows built-ins or a computed value keep the category.
+ */
+function readsAsSet(setting: string, value: string, ctx: Ctx): boolean {
+  if (ROLE_SETTINGS.has(setting)) return false;
+  if (setting !== 'search_path') return true;
+  ctx.sink.notes.push(SEARCH_PATH_NOTE);
+  if (!shadowsBuiltins(searchPathSchemas(value))) return true;
+  ctx.sink.notes.push(SHADOWING_NOTE);
+  return false;
 }
 
 /** query_to_xml('…'), ts_stat('…'): classify the SQL they run; table_to_xml('t'): the table they read. */

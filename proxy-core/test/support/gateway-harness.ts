@@ -74,8 +74,8 @@ export async function startHarness(
     connectionPolicy?: string;
     /** More connections (e.g. http or ssh) and the environment their secrets come from. */
     extraConnections?: unknown[];
-    /** More postgres connections to the cluster (as its scram role), with extra upstream settings. */
-    extraPostgres?: Array<{ name: string; upstream: Record<string, unknown> }>;
+    /** More postgres connections to the cluster (as its scram role), with extra upstream settings and a policy. */
+    extraPostgres?: Array<{ name: string; upstream?: Record<string, unknown>; policy?: string }>;
     env?: Record<string, string>;
     listen?: { http?: string; ssh?: string };
   } = {},
@@ -133,7 +133,7 @@ export async function startHarness(
         name: c.name,
         type: 'postgres',
         upstream: upstream(cluster.roles.scram, c.upstream),
-        policy,
+        policy: c.policy ?? policy,
       })),
       ...(opts.extraConnections ?? []),
     ],

@@ -221,6 +221,73 @@ const corpus: Record<string, Attack[]> = {
       outcome: 'deny',
       rule: null,
       categories: ['config_change'],
+      note: /pg_catalog after another schema/,
+    },
+    {
+      sql: "SELECT set_config('search_path', 'app, PG_CATALOG', true)",
+      kinds: ['select'],
+      outcome: 'deny',
+      rule: null,
+      categories: ['config_change'],
+    },
+    // A value that is not a literal could be any path.
+    {
+      sql: "SELECT set_config('search_path', current_setting('app.path'), false)",
+      kinds: ['select'],
+      outcome: 'deny',
+      rule: null,
+      categories: ['config_change'],
+    },
+  ],
+  // pg_dump's `SELECT set_config(name, …) FROM pg_settings WHERE name = '…'` names its setting by the row it picks:
+  // only exactly that shape does, so every variation stays a computed setting name.
+  'set_config() of a pg_settings row': [
+    {
+      sql: "SELECT set_config(name, 'postgres', false) FROM pg_settings WHERE name = 'role'",
+      kinds: ['select'],
+      outcome: 'deny',
+      rule: null,
+      categories: ['config_change', 'role_change'],
+      unparsed: false,
+    },
+    {
+      sql: "SELECT set_config(name, 'postgres', false) FROM pg_settings WHERE name = 'x' OR true",
+      kinds: ['select'],
+      outcome: 'deny',
+      rule: 4,
+      categories: ['role_change'],
+      unparsed: true,
+    },
+    {
+      sql: "SELECT set_config(name, 'postgres', false) FROM victims WHERE name = 'application_name'",
+      kinds: ['select'],
+      outcome: 'deny',
+      rule: 4,
+      categories: ['role_change'],
+      unparsed: true,
+    },
+    {
+      sql: "SELECT (SELECT set_config(name, 'postgres', false) FROM victims) FROM pg_settings WHERE name = 'application_name'",
+      kinds: ['select'],
+      outcome: 'deny',
+      rule: 4,
+      categories: ['role_change'],
+      unparsed: true,
+    },
+    {
+      sql: "SELECT query_to_xml('UPDATE victims SET name = set_config(name, ''postgres'', false)', true, true, '') FROM pg_settings WHERE name = 'application_name'",
+      kinds: ['select', 'update'],
+      outcome: 'deny',
+      rule: 4,
+      categories: ['role_change'],
+      unparsed: true,
+    },
+    {
+      sql: "SELECT set_config(name, setting, false) FROM pg_settings WHERE name = 'application_name'",
+      kinds: ['select'],
+      outcome: 'deny',
+      rule: null,
+      categories: ['config_change'],
     },
   ],
   'settings that change how SQL is read': [
@@ -481,6 +548,31 @@ describe.each(Object.entries(corpus))('attack corpus: %s', (_group, attacks) => 
     if (a.note !== undefined) expect(c.statements.flatMap((s) => s.notes).join('\n')).toMatch(a.note);
     // Whatever the outcome, nothing in the corpus may be allowed.
     expect(d.outcome === 'allow' && a.outcome !== 'allow').toBe(false);
+  });
+});
+
+// What pg_dump sends first: with its setting and value both literals, set_config() is the SET it stands for.
+describe('set_config() of a literal setting and value reads as the SET it stands for', () => {
+  it.each([
+    ["SELECT pg_catalog.set_config('search_path', '', false);", /changes search_path/],
+    ["SELECT set_config('search_path', 'app, public', true)", /changes search_path/],
+    ["SELECT set_config('statement_timeout', '0', false)", undefined],
+    ["select SET_CONFIG('application_name', 'reporting', false)", undefined],
+    [
+      "SELECT set_config(name, 'view, foreign-table', false) FROM pg_settings WHERE name = 'restrict_nonsystem_relation_kind'",
+      undefined,
+    ],
+    ["SELECT set_config(s.name, 'on', true) FROM pg_catalog.pg_settings s WHERE 'jit' = s.name", undefined],
+  ] as const)('%s', (sql, note) => {
+    const { c, d } = judge(sql);
+    expect(kindsOf(c)).toContain('set');
+    expect(c.statements.flatMap((s) => s.functionCategories)).toEqual([]);
+    expect(c.unparsed).toBe(false);
+    const notes = c.statements.flatMap((s) => s.notes).join('\n');
+    if (note) expect(notes).toMatch(note);
+    expect(notes).not.toMatch(/pg_catalog after another schema/);
+    // The corpus policy allows reads, not SET: like the SET it stands for, the call is not allowed.
+    expect(d.outcome).toBe('deny');
   });
 });
 
