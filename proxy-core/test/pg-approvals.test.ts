@@ -1,12 +1,17 @@
 import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import { connect } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApprovalError } from '../src/approvals/approval-broker';
 import type { Principal } from '../src/identity/identity.types';
 import type { ApprovalRequest } from '../src/store/store.types';
+import { runClient } from './support/client-process';
 import { cancelQueryOf, eventually, type Harness, startHarness } from './support/gateway-harness';
+import { bind, execute, openWireSession, query, sync } from './support/wire-client';
+
+const CLIENTS = join(dirname(fileURLToPath(import.meta.url)), 'clients');
 
 let h: Harness;
 let hook: Server;
@@ -39,6 +44,20 @@ const REVIEW_POLICY = {
   ],
 };
 
+/** Every run of a statement on `paged` is held, reads included (connection `review-runs`). */
+const RUNS_POLICY = {
+  name: 'review-runs',
+  rules: [
+    {
+      match: { statements: ['select', 'delete'], tables: ['paged'] },
+      action: 'review',
+      approvers: { groups: ['dba'], count: 1 },
+      timeout: '1m',
+    },
+    { match: { statements: ['select', 'begin', 'commit', 'rollback', 'set', 'show'] }, action: 'allow' },
+  ],
+};
+
 const approver = (sub: string): Principal => ({
   sub,
   groups: ['dba'],
@@ -58,8 +77,9 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
   h = await startHarness({
-    policies: [REVIEW_POLICY],
+    policies: [REVIEW_POLICY, RUNS_POLICY],
     connectionPolicy: 'review-writes',
+    extraPostgres: [{ name: 'review-runs', policy: 'review-runs' }],
     extraConfig: {
       approvals: {
         webhook: {
@@ -71,7 +91,7 @@ beforeAll(async () => {
     env: { HOOK_SECRET },
   });
   await h.cluster.query(
-    'CREATE TABLE orders (id int PRIMARY KEY, note text); CREATE TABLE slow_review (id int); CREATE TABLE two_keys (id int)',
+    'CREATE TABLE orders (id int PRIMARY KEY, note text); CREATE TABLE slow_review (id int); CREATE TABLE two_keys (id int); CREATE TABLE paged (id int); INSERT INTO paged SELECT generate_series(1, 100)',
   );
 }, 120_000);
 
@@ -89,6 +109,19 @@ async function pendingFor(statement: RegExp): Promise<ApprovalRequest> {
 async function count(sql: string): Promise<number> {
   const r = await h.cluster.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${sql}`);
   return r.rows[0]?.n ?? -1;
+}
+
+/** Approves, as alice, every pending request whose statement matches, until stopped; returns their statements. */
+function approveWhilePending(statement: RegExp): { approved: string[]; stop(): void } {
+  const approved: string[] = [];
+  const timer = setInterval(() => {
+    for (const a of h.gateway.store.listApprovals({ status: 'pending' }))
+      if (statement.test(a.statement)) {
+        h.gateway.broker.decide(a.id, approver('alice'), 'approve', '');
+        approved.push(a.statement);
+      }
+  }, 20);
+  return { approved, stop: () => clearInterval(timer) };
 }
 
 describe('just-in-time approval of single statements', () => {
@@ -199,56 +232,24 @@ describe('just-in-time approval of single statements', () => {
   });
 
   it('statements pipelined behind a held one wait for it and keep their order', async () => {
-    const token = await h.agentToken();
-    const query = (sql: string) => {
-      const body = Buffer.from(`${sql}\0`);
-      const head = Buffer.alloc(5);
-      head.write('Q');
-      head.writeInt32BE(body.length + 4, 1);
-      return Buffer.concat([head, body]);
-    };
-    const startup = (() => {
-      const body = Buffer.from('user\0agent-1\0database\0shop\0\0');
-      const head = Buffer.alloc(8);
-      head.writeInt32BE(body.length + 8, 0);
-      head.writeInt32BE(196608, 4);
-      return Buffer.concat([head, body]);
-    })();
-    const password = (() => {
-      const body = Buffer.from(`${token}\0`);
-      const head = Buffer.alloc(5);
-      head.write('p');
-      head.writeInt32BE(body.length + 4, 1);
-      return Buffer.concat([head, body]);
-    })();
-    const received: Buffer[] = [];
-    const socket = connect({ host: h.host, port: h.port });
-    socket.on('data', (d) => received.push(d));
-    await new Promise((r) => socket.once('connect', r));
-    socket.write(startup);
-    await new Promise((r) => setTimeout(r, 50));
-    socket.write(password);
-    await eventually(() => Buffer.concat(received).includes(Buffer.from([0x5a, 0, 0, 0, 5])));
-    received.length = 0;
+    const wire = await openWireSession(h);
     // Three statements in one write: the INSERT is held, the two SELECTs behind it must wait.
-    socket.write(
-      Buffer.concat([
-        query("INSERT INTO orders VALUES (10, 'pipelined')"),
-        query('SELECT 111'),
-        query('SELECT count(*) FROM orders WHERE id = 10'),
-      ]),
+    wire.send(
+      query("INSERT INTO orders VALUES (10, 'pipelined')"),
+      query('SELECT 111'),
+      query('SELECT count(*) FROM orders WHERE id = 10'),
     );
     const request = await pendingFor(/pipelined/);
     await new Promise((r) => setTimeout(r, 200));
-    expect(Buffer.concat(received).toString('latin1')).not.toContain('111'); // nothing behind the held one ran
+    expect(wire.text()).not.toContain('111'); // nothing behind the held one ran
     h.gateway.broker.decide(request.id, approver('alice'), 'approve', '');
-    await eventually(() => Buffer.concat(received).toString('latin1').split('Z\0\0\0\x05').length >= 4);
-    const text = Buffer.concat(received).toString('latin1');
+    await wire.readyCount(3);
+    const text = wire.text();
     expect(text.indexOf('INSERT 0 1')).toBeGreaterThan(-1);
     expect(text.indexOf('INSERT 0 1')).toBeLessThan(text.indexOf('111'));
     // The last SELECT saw the approved row: order was kept.
     expect(text.slice(text.lastIndexOf('D'))).toContain('1');
-    socket.destroy();
+    wire.close();
   });
 
   it('psql: the agent is told at once that its statement waits, then gets its result', async () => {
@@ -300,5 +301,80 @@ describe('just-in-time approval of single statements', () => {
   it('every approval transition is in the audit log', () => {
     const types = new Set(h.gateway.store.listAudit({ limit: 10_000 }).map((e) => e.type));
     for (const t of ['approval.requested', 'approval.decided', 'statement']) expect(types).toContain(t);
+  });
+});
+
+describe('the extended protocol: one approval per run of a statement', () => {
+  it('psycopg 3 prepares in a batch of its own: each execution is held once, the prepare not at all', async () => {
+    const token = await h.agentToken();
+    const approvals = approveWhilePending(/paged/);
+    const r = await runClient(
+      '/usr/bin/python3',
+      [join(CLIENTS, 'psycopg_prepared.py'), `host=${h.host} port=${h.port} dbname=review-runs user=agent-1`, '1', '2'],
+      { ...process.env, PGPASSWORD: token, PGSSLMODE: 'disable' },
+    );
+    approvals.stop();
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toBe('98');
+    expect(approvals.approved).toEqual([
+      'DELETE FROM paged WHERE id = $1',
+      'DELETE FROM paged WHERE id = $1',
+      'SELECT count(*) FROM paged',
+    ]);
+    expect(await count('paged')).toBe(98);
+    // The Parse was judged (and audited) too, as allowed to prepare, its runs held.
+    const prepared = h.gateway.store
+      .listAudit({ type: 'statement', limit: 10_000 })
+      .map((e) => e.data as { via: string; text: string; reason: string })
+      .filter((d) => d.via === 'parse' && d.text.startsWith('DELETE FROM paged'));
+    expect(prepared.length).toBeGreaterThan(0);
+    expect(prepared.every((d) => d.reason.endsWith('held when it runs'))).toBe(true);
+  });
+
+  it('pgjdbc fetching a result in pages is asked once per run, not once per page', async () => {
+    const token = await h.agentToken();
+    const approvals = approveWhilePending(/FROM paged/);
+    const r = await runClient(
+      'java',
+      [
+        '-cp',
+        '/usr/share/java/postgresql.jar',
+        join(CLIENTS, 'JdbcClient.java'),
+        'pages',
+        `jdbc:postgresql://${h.host}:${h.port}/review-runs`,
+        'agent-1',
+        token,
+        '2',
+      ],
+      process.env,
+    );
+    approvals.stop();
+    expect(r.stderr).toBe('');
+    // 55 of the first 57 ids are left after the test above; each run read all of them, ten rows a page.
+    expect(r.stdout.trim().split('\n')).toEqual(['55', '55']);
+    expect(approvals.approved).toEqual([
+      'SELECT id FROM paged WHERE id <= $1 ORDER BY id',
+      'SELECT id FROM paged WHERE id <= $1 ORDER BY id',
+    ]);
+  }, 60_000);
+
+  it('a Bind of a statement an SQL PREPARE made is judged as what it runs, each time', async () => {
+    const wire = await openWireSession(h);
+    // One approval for the PREPARE (judged as the DELETE it prepares) …
+    wire.send(query('PREPARE gone (int) AS DELETE FROM orders WHERE id = $1'));
+    h.gateway.broker.decide((await pendingFor(/PREPARE gone/)).id, approver('alice'), 'approve', '');
+    await wire.readyCount(1);
+    wire.clear();
+    // … does not let the protocol run it unasked: the Bind is held, showing what runs.
+    await h.cluster.query("INSERT INTO orders VALUES (20, 'kept')");
+    wire.send(bind('', 'gone', ['20']), execute(), sync());
+    const held = await pendingFor(/^PREPARE gone/);
+    expect(held.actions).toContain('delete orders → review (review-writes#4)');
+    expect(await count('orders WHERE id = 20')).toBe(1);
+    h.gateway.broker.decide(held.id, approver('alice'), 'deny', 'not this one');
+    await wire.readyCount(1);
+    expect(wire.text()).toContain('not this one');
+    expect(await count('orders WHERE id = 20')).toBe(1);
+    wire.close();
   });
 });

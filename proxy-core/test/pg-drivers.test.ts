@@ -89,7 +89,16 @@ describe('pgjdbc through the gateway', () => {
     const java = (jdbcUrl: string, user: string, password: string, denyUrl?: string) =>
       run(
         'java',
-        ['-cp', PGJDBC, join(CLIENTS, 'JdbcSession.java'), jdbcUrl, user, password, ...(denyUrl ? [denyUrl] : [])],
+        [
+          '-cp',
+          PGJDBC,
+          join(CLIENTS, 'JdbcClient.java'),
+          'session',
+          jdbcUrl,
+          user,
+          password,
+          ...(denyUrl ? [denyUrl] : []),
+        ],
         password,
       );
     const token = await h.agentToken();

@@ -5,12 +5,17 @@
 export interface CommandToCheck {
   /** What the agent asked for, as text (SQL, a shell command line, `METHOD /path`). */
   text: string;
-  /** How it arrived, e.g. 'query', 'parse', 'execute' (PostgreSQL), 'exec', 'line' (SSH), 'request' (HTTP). */
+  /** How it arrived, e.g. 'query', 'parse', 'bind' (PostgreSQL), 'exec', 'line' (SSH), 'request' (HTTP). */
   via: string;
   /** Recording frame the command arrived in. */
   frame: number;
-  /** The prepared statement a Parse creates ('' = unnamed), where the protocol has them. */
+  /** The prepared statement a Parse creates or a Bind runs ('' = unnamed), where the protocol has them. */
   name?: string;
+  /**
+   * The command only prepares what later commands run (a PostgreSQL Parse): a review is for each of those runs, so
+   * none is requested now (see `heldWhenRun` in the verdict).
+   */
+  preparesOnly?: boolean;
 }
 
 /** What the policy found in a command, kept with the decision in the recording, store and audit log. */
@@ -23,7 +28,13 @@ export interface VerdictDetail {
 }
 
 export type Verdict =
-  | { outcome: 'allow'; rule: string | null; detail?: VerdictDetail }
+  | {
+      outcome: 'allow';
+      rule: string | null;
+      detail?: VerdictDetail;
+      /** A command that only prepares, allowed as such: each command that runs what it prepared is held for review. */
+      heldWhenRun?: true;
+    }
   | { outcome: 'deny'; rule: string | null; message: string; detail?: VerdictDetail }
   | {
       outcome: 'review';

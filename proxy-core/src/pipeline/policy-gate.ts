@@ -18,6 +18,11 @@ export interface Interpretation {
   kinds: string[];
   /** Per statement (or program, request): its kind and the tables (paths) it touches. */
   statements?: Array<{ kind: string; tables: string[] }>;
+  /**
+   * What runs, as text, where the command names it rather than says it (a PostgreSQL Bind of a statement prepared
+   * earlier): what approvers are shown and the audit log keeps.
+   */
+  runs?: string;
 }
 
 /** The protocol-specific half of the policy step (SQL, shell, HTTP). */
@@ -73,8 +78,10 @@ export function createPolicyGate(deps: PolicyGateDeps): CommandGate {
         };
       }
       const rule = decision.rule?.name ?? null;
+      // Preparing runs nothing: a review waits for the run (an Execute), where the approver decides it.
+      const heldWhenRun = decision.outcome === 'review' && command.preparesOnly === true;
       const detail: VerdictDetail = {
-        reason: decision.reason,
+        reason: heldWhenRun ? `${decision.reason}; held when it runs` : decision.reason,
         statements: found.statements ?? found.kinds.map((kind) => ({ kind, tables: [] })),
         actions: decision.perAction.map(
           (a) => `${describeAction(a.action)} → ${a.outcome}${a.rule ? ` (${a.rule.name})` : ''}`,
@@ -82,7 +89,7 @@ export function createPolicyGate(deps: PolicyGateDeps): CommandGate {
       };
       // Every decision reaches the audit log; repeats of an allowed read-only command (same shape) are
       // answered from `allowed` above and stay in the signed recording and the session's counters.
-      audit(deps, command, found, decision, rule);
+      audit(deps, command, found, decision, rule, detail.reason);
       switch (decision.outcome) {
         case 'allow': {
           deps.interpreter.ran?.(command);
@@ -99,7 +106,8 @@ export function createPolicyGate(deps: PolicyGateDeps): CommandGate {
             message: `Vigil policy: ${decision.reason}`,
           };
         case 'review':
-          return hold(deps, command, decision, rule, detail, pending);
+          if (heldWhenRun) return { outcome: 'allow', rule, detail, heldWhenRun };
+          return hold(deps, command, found.runs ?? command.text, decision, rule, detail, pending);
       }
     },
     withdraw(requestId) {
@@ -115,6 +123,7 @@ export function createPolicyGate(deps: PolicyGateDeps): CommandGate {
 function hold(
   deps: PolicyGateDeps,
   command: CommandToCheck,
+  statement: string,
   decision: Decision,
   rule: string | null,
   detail: VerdictDetail,
@@ -126,7 +135,7 @@ function hold(
     sessionId: session.id,
     principal: session.principal,
     connection: session.connection,
-    statement: command.text,
+    statement,
     actions: detail.actions,
     rule: rule ?? (session.stepMode ? 'step mode' : 'review'),
     approvers: { groups: [...approvers.groups], count: approvers.count },
@@ -136,7 +145,7 @@ function hold(
   session.annotate({
     type: 'approval.requested',
     requestId: request.id,
-    text: command.text,
+    text: statement,
     rule,
     approvers,
     expiresAt: request.expiresAt,
@@ -162,6 +171,7 @@ function audit(
   found: Interpretation,
   d: Decision,
   rule: string | null,
+  reason: string,
 ): void {
   // 'statement' for every protocol's commands (SQL statements, shell command lines, HTTP requests).
   deps.store.appendAudit({
@@ -172,11 +182,11 @@ function audit(
     data: {
       frame: command.frame,
       via: command.via,
-      text: command.text.slice(0, 4096),
+      text: (found.runs ?? command.text).slice(0, 4096),
       kinds: found.kinds,
       decision: d.outcome,
       rule,
-      reason: d.reason,
+      reason,
     },
   });
 }

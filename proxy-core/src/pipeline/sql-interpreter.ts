@@ -58,7 +58,9 @@ export function createSqlInterpreter(deps: {
           kinds: ['function_call'],
         };
       }
-      const classification = deps.classifier.classify(command.text);
+      // A Bind runs the statement registered under its name (a protocol Parse or an SQL PREPARE), whatever the text.
+      const registered = command.via === 'bind' ? prepared.classifyPrepared(command.name ?? '') : undefined;
+      const classification = registered ?? deps.classifier.classify(command.text);
       if (command.via === 'parse') prepared.set(command.name ?? '', classification);
       last = { frame: command.frame, classification };
       const resolved = prepared.resolve(classification);
@@ -76,7 +78,9 @@ export function createSqlInterpreter(deps: {
         };
         interpretations.set(resolved, found);
       }
-      return found;
+      if (registered === undefined) return found;
+      const runs = registered.statements.map((s) => s.text).join('; ');
+      return runs === command.text ? found : { ...found, runs };
     },
     ran(command) {
       // An allowed or approved PREPARE defines what a later EXECUTE runs.

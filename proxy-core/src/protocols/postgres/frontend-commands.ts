@@ -8,12 +8,10 @@ import {
   parseQuery,
 } from './codec';
 
-/** What the session remembers of the extended protocol to know which SQL an Execute runs. */
+/** What the session remembers of the extended protocol to know which SQL a Bind starts to run. */
 export interface ExtendedState {
   /** Prepared statement name → SQL ('' = unnamed). */
   statements: Map<string, string>;
-  /** Portal name → SQL of the statement it was bound from. */
-  portals: Map<string, { sql: string; parsedInBatch: boolean }>;
   /** After a refused message in a batch: discard until Sync, as the server does after an error. */
   skipUntilSync: boolean;
   /** Statements parsed since the last Sync (already judged at Parse in this batch). */
@@ -24,7 +22,7 @@ export interface FrontendCommand {
   /** SQL (or a description) the policy must judge; undefined when the message carries no command. */
   text?: string;
   via?: string;
-  /** The prepared statement a Parse creates. */
+  /** The prepared statement a Parse creates, or a Bind runs. */
   name?: string;
   /** Drop the message (an earlier one in this batch was refused). */
   skip?: boolean;
@@ -34,10 +32,13 @@ const NONE: FrontendCommand = {};
 const SKIP: FrontendCommand = { skip: true };
 
 /**
- * Which messages are commands: a simple Query, a Parse, an Execute of a statement parsed in an
- * earlier batch (a decision applies when the statement would execute, so a prepared statement is
- * judged again under the current policy), and fast-path function calls. Everything else (Bind,
- * Describe, Sync, CopyData, …) passes as is.
+ * Which messages are commands: a simple Query, a Parse, a Bind of a statement parsed in an earlier
+ * batch (a decision applies when the statement would execute, so a prepared statement is judged
+ * again under the current policy), and fast-path function calls. A run starts at its Bind (the
+ * server plans there, and may evaluate functions), and the Executes that follow fetch from that run
+ * (a result read in pages): they pass as is, as does everything else (Describe, Sync, CopyData, …).
+ * A Parse whose statement is held for review when it runs is taken out of `batchParsed` by the
+ * session (see {@link reviewWhenRun}), so that its Bind in the same batch is judged.
  * @see https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-EXT-QUERY
  */
 export function frontendCommand(frame: PgFrame, state: ExtendedState): FrontendCommand {
@@ -56,29 +57,21 @@ export function frontendCommand(frame: PgFrame, state: ExtendedState): FrontendC
       return { text: parse.query, via: 'parse', name: parse.name };
     }
     case FrontendCode.Bind: {
-      // Only the portal and statement names matter here: parameter values are not decoded (hot path).
+      // Only the statement name matters here: parameter values are not decoded (hot path).
       const r = new BufferReader(frame.payload);
-      const portal = r.cstring();
-      const statement = r.cstring();
-      const sql = state.statements.get(statement);
-      if (sql !== undefined)
-        state.portals.set(portal, { sql, parsedInBatch: state.batchParsed?.has(statement) ?? false });
-      return NONE;
-    }
-    case FrontendCode.Execute: {
-      const portal = state.portals.get(readCString(frame.payload));
-      if (!portal || portal.parsedInBatch) return NONE;
-      return { text: portal.sql, via: 'execute' };
+      r.cstring(); // the portal
+      const name = r.cstring();
+      if (state.batchParsed?.has(name)) return NONE;
+      // A statement prepared with SQL PREPARE shares the namespace: it is judged as the EXECUTE that would run it.
+      return { text: state.statements.get(name) ?? `EXECUTE "${name.replaceAll('"', '""')}"`, via: 'bind', name };
     }
     case FrontendCode.Close: {
       const close = parseClose(new BufferReader(frame.payload));
       if (close.target === 'S') state.statements.delete(close.name);
-      else state.portals.delete(close.name);
       return NONE;
     }
     case FrontendCode.Sync:
       state.batchParsed?.clear();
-      state.portals.delete('');
       return NONE;
     case FrontendCode.FunctionCall:
       return {
@@ -90,7 +83,10 @@ export function frontendCommand(frame: PgFrame, state: ExtendedState): FrontendC
   }
 }
 
-function readCString(payload: Uint8Array): string {
-  const end = payload.indexOf(0);
-  return Buffer.from(payload.buffer, payload.byteOffset, end < 0 ? payload.length : end).toString('utf8');
+/**
+ * The statement a Parse prepares is held for review when it runs, not when it is prepared: its Binds in the same batch
+ * are judged too.
+ */
+export function reviewWhenRun(state: ExtendedState, statement: string): void {
+  state.batchParsed?.delete(statement);
 }

@@ -24,7 +24,7 @@ import {
   serializeParameterStatus,
   serializeReadyForQuery,
 } from './codec';
-import { type ExtendedState, frontendCommand } from './frontend-commands';
+import { type ExtendedState, frontendCommand, reviewWhenRun } from './frontend-commands';
 import { ResponseSequencer } from './response-sequencer';
 import type { ResultMasker } from './result-masker.types';
 import { checkStartupParams } from './startup-options';
@@ -87,7 +87,7 @@ export class PgSession {
   private gate: CommandGate | undefined;
   private masker: ResultMasker | undefined;
   private readonly sequencer = new ResponseSequencer();
-  private readonly extended: ExtendedState = { statements: new Map(), portals: new Map(), skipUntilSync: false };
+  private readonly extended: ExtendedState = { statements: new Map(), skipUntilSync: false };
   private issuedKey: { pid: number; secret: number } | undefined;
   private authTimer: NodeJS.Timeout | undefined;
   /** The approval request of a held statement: nothing more from the client is processed until it is decided. */
@@ -450,11 +450,13 @@ export class PgSession {
         this.refuse(frame.code, `Vigil ${maskDenial}`, toClient);
         continue;
       }
+      const preparesOnly = frame.code === FrontendCode.Parse;
       const verdict = (this.gate as CommandGate).check({
         text: command.text,
         via: command.via ?? 'query',
         frame: n,
         ...(command.name === undefined ? {} : { name: command.name }),
+        ...(preparesOnly ? { preparesOnly } : {}),
       });
       session.command({
         frame: n,
@@ -465,6 +467,7 @@ export class PgSession {
         ...(verdict.outcome === 'review' ? { requestId: verdict.requestId } : {}),
       });
       if (verdict.outcome === 'allow') {
+        if (verdict.heldWhenRun && command.name !== undefined) reviewWhenRun(this.extended, command.name);
         if (frame.code === FrontendCode.Query) this.sequencer.forwardedSyncPoint();
         this.masker?.forwarded(frame);
         out.push(frame.bytes);

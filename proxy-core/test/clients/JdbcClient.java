@@ -2,11 +2,14 @@ import java.sql.*;
 import java.util.*;
 
 /**
- * A session of a JDBC client (pgjdbc) through Vigil, or direct: prepared statements that turn into named server-side
- * statements after prepareThreshold uses, batches, a ResultSet fetched in pages from a suspended portal, metadata
- * queries, an error mid-transaction. Prints one JSON line per step. Usage: JdbcSession URL USER PASSWORD [DENY_URL]
+ * A JDBC client (pgjdbc) through Vigil, or direct. Usage: JdbcClient MODE URL USER PASSWORD [ARG]
+ * - session [DENY_URL]: prepared statements that turn into named server-side statements after prepareThreshold uses,
+ *   batches, a ResultSet fetched in pages from a suspended portal, metadata queries, an error mid-transaction. Prints
+ *   one JSON line per step.
+ * - pages RUNS: reads a result in pages (a fetch size inside a transaction: one Bind, then Executes of its portal)
+ *   RUNS times, and prints the rows each run got.
  */
-public class JdbcSession {
+public class JdbcClient {
   static void emit(String step, Object value) {
     System.out.println("{\"step\":" + quote(step) + ",\"value\":" + json(value) + "}");
   }
@@ -45,11 +48,38 @@ public class JdbcSession {
 
   public static void main(String[] args) throws Exception {
     Properties props = new Properties();
-    props.setProperty("user", args[1]);
-    props.setProperty("password", args[2]);
+    props.setProperty("user", args[2]);
+    props.setProperty("password", args[3]);
     props.setProperty("sslmode", "disable");
+    if (args[0].equals("pages")) {
+      props.setProperty("prepareThreshold", "1");
+      pages(DriverManager.getConnection(args[1], props), Integer.parseInt(args[4]));
+      return;
+    }
     props.setProperty("prepareThreshold", "3");
-    try (Connection c = DriverManager.getConnection(args[0], props)) {
+    session(props, args[1], args.length > 4 ? args[4] : null);
+  }
+
+  static void pages(Connection c, int runs) throws SQLException {
+    try (c) {
+      c.setAutoCommit(false);
+      try (PreparedStatement ps = c.prepareStatement("SELECT id FROM paged WHERE id <= ? ORDER BY id")) {
+        ps.setFetchSize(10);
+        for (int run = 0; run < runs; run++) {
+          ps.setInt(1, 57);
+          int rows = 0;
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) rows++;
+          }
+          System.out.println(rows);
+        }
+      }
+      c.commit();
+    }
+  }
+
+  static void session(Properties props, String url, String denyUrl) throws SQLException {
+    try (Connection c = DriverManager.getConnection(url, props)) {
       try (PreparedStatement ps = c.prepareStatement("SELECT id, name, balance FROM people WHERE id = ?")) {
         List<Object> seen = new ArrayList<>();
         for (int i = 1; i <= 8; i++) { // named server-side statement from the third execution on
@@ -106,8 +136,8 @@ public class JdbcSession {
       }
       emit("metadata", List.of(tables, columns));
     }
-    if (args.length > 3) {
-      try (Connection c = DriverManager.getConnection(args[3], props)) {
+    if (denyUrl != null) {
+      try (Connection c = DriverManager.getConnection(denyUrl, props)) {
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM people WHERE id = ?")) {
           ps.setInt(1, 1);
           ps.executeUpdate();

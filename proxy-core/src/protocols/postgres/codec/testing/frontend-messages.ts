@@ -1,0 +1,27 @@
+import { BufferWriter } from '../buffer-writer';
+import { FrontendCode } from '../message-codes';
+
+/** Extended-protocol messages as a client writes them, for tests (the gateway itself only relays these). */
+export function parse(name: string, sql: string): Uint8Array {
+  return new BufferWriter(name.length + sql.length + 4)
+    .addCString(name)
+    .addCString(sql)
+    .addInt16(0)
+    .flush(FrontendCode.Parse);
+}
+
+/** A Bind of `statement` into `portal`, its parameters as text. */
+export function bind(portal: string, statement: string, params: string[] = []): Uint8Array {
+  const w = new BufferWriter(64).addCString(portal).addCString(statement).addInt16(0).addInt16(params.length);
+  for (const p of params) w.addNullableBytes(Buffer.from(p));
+  return w.addInt16(0).flush(FrontendCode.Bind);
+}
+
+export function execute(portal = '', maxRows = 0): Uint8Array {
+  return new BufferWriter(portal.length + 5).addCString(portal).addInt32(maxRows).flush(FrontendCode.Execute);
+}
+
+/** Close of a prepared statement (`S`) or a portal (`P`). */
+export function close(target: 'S' | 'P', name: string): Uint8Array {
+  return new BufferWriter(name.length + 2).addByte(target.charCodeAt(0)).addCString(name).flush(FrontendCode.Close);
+}

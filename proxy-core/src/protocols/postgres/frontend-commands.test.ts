@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { serializeQuery, serializeSync } from './codec';
+import { frameOf } from './codec/testing/frames';
+import { bind, close, execute, parse } from './codec/testing/frontend-messages';
+import { type ExtendedState, frontendCommand, reviewWhenRun } from './frontend-commands';
+
+const fresh = (): ExtendedState => ({ statements: new Map(), skipUntilSync: false });
+const run = (state: ExtendedState, ...messages: Uint8Array[]) =>
+  messages.map((m) => frontendCommand(frameOf(m), state));
+
+describe('frontendCommand: which messages are commands', () => {
+  it('a Query and a Parse are; a Bind in the batch of its Parse is not (the Parse was judged)', () => {
+    const s = fresh();
+    const [q, p, b, e, sy] = run(
+      s,
+      serializeQuery('SELECT 1'),
+      parse('s1', 'DELETE FROM t'),
+      bind('', 's1'),
+      execute(),
+      serializeSync(),
+    );
+    expect(q).toEqual({ text: 'SELECT 1', via: 'query' });
+    expect(p).toEqual({ text: 'DELETE FROM t', via: 'parse', name: 's1' });
+    expect([b, e, sy]).toEqual([{}, {}, {}]);
+  });
+
+  it('a Bind in a later batch is judged again (a run starts there); its Executes, paged or not, are not', () => {
+    const s = fresh();
+    run(s, parse('s1', 'DELETE FROM t WHERE id = $1'), serializeSync());
+    const [b, e1, e2] = run(s, bind('c1', 's1', ['7']), execute('c1', 10), execute('c1', 10));
+    expect(b).toEqual({ text: 'DELETE FROM t WHERE id = $1', via: 'bind', name: 's1' });
+    expect([e1, e2]).toEqual([{}, {}]);
+  });
+
+  it('a Parse held for review when it runs leaves its Bind in the same batch to be judged', () => {
+    const s = fresh();
+    run(s, parse('', 'DELETE FROM t'));
+    reviewWhenRun(s, '');
+    expect(run(s, bind('', ''))).toEqual([{ text: 'DELETE FROM t', via: 'bind', name: '' }]);
+  });
+
+  it('a Bind of a statement it never saw parsed (an SQL PREPARE) is judged as the EXECUTE that runs it', () => {
+    const s = fresh();
+    expect(run(s, bind('', 'gone'), bind('', 'we"ird'))).toEqual([
+      { text: 'EXECUTE "gone"', via: 'bind', name: 'gone' },
+      { text: 'EXECUTE "we""ird"', via: 'bind', name: 'we"ird' },
+    ]);
+  });
+
+  it('a closed statement is forgotten', () => {
+    const s = fresh();
+    run(s, parse('s1', 'SELECT 1'), serializeSync(), close('S', 's1'));
+    expect(run(s, bind('', 's1'))).toEqual([{ text: 'EXECUTE "s1"', via: 'bind', name: 's1' }]);
+  });
+
+  it('after a refused message, everything up to the Sync is dropped', () => {
+    const s = fresh();
+    s.skipUntilSync = true;
+    expect(run(s, parse('x', 'SELECT 1'), bind('', 'x'), serializeSync(), serializeQuery('SELECT 2'))).toEqual([
+      { skip: true },
+      { skip: true },
+      {},
+      { text: 'SELECT 2', via: 'query' },
+    ]);
+  });
+});
