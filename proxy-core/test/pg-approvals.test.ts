@@ -365,10 +365,10 @@ describe('the extended protocol: one approval per run of a statement', () => {
     h.gateway.broker.decide((await pendingFor(/PREPARE gone/)).id, approver('alice'), 'approve', '');
     await wire.readyCount(1);
     wire.clear();
-    // … does not let the protocol run it unasked: the Bind is held, showing what runs.
+    // … does not let the protocol run it unasked: the Bind is held, judged as the DELETE it runs.
     await h.cluster.query("INSERT INTO orders VALUES (20, 'kept')");
     wire.send(bind('', 'gone', ['20']), execute(), sync());
-    const held = await pendingFor(/^PREPARE gone/);
+    const held = await pendingFor(/^EXECUTE "gone"$/);
     expect(held.actions).toContain('delete orders → review (review-writes#4)');
     expect(await count('orders WHERE id = 20')).toBe(1);
     h.gateway.broker.decide(held.id, approver('alice'), 'deny', 'not this one');

@@ -18,11 +18,6 @@ export interface Interpretation {
   kinds: string[];
   /** Per statement (or program, request): its kind and the tables (paths) it touches. */
   statements?: Array<{ kind: string; tables: string[] }>;
-  /**
-   * What runs, as text, where the command names it rather than says it (a PostgreSQL Bind of a statement prepared
-   * earlier): what approvers are shown and the audit log keeps.
-   */
-  runs?: string;
 }
 
 /** The protocol-specific half of the policy step (SQL, shell, HTTP). */
@@ -107,7 +102,7 @@ export function createPolicyGate(deps: PolicyGateDeps): CommandGate {
           };
         case 'review':
           if (heldWhenRun) return { outcome: 'allow', rule, detail, heldWhenRun };
-          return hold(deps, command, found.runs ?? command.text, decision, rule, detail, pending);
+          return hold(deps, command, decision, rule, detail, pending);
       }
     },
     withdraw(requestId) {
@@ -123,7 +118,6 @@ export function createPolicyGate(deps: PolicyGateDeps): CommandGate {
 function hold(
   deps: PolicyGateDeps,
   command: CommandToCheck,
-  statement: string,
   decision: Decision,
   rule: string | null,
   detail: VerdictDetail,
@@ -135,7 +129,7 @@ function hold(
     sessionId: session.id,
     principal: session.principal,
     connection: session.connection,
-    statement,
+    statement: command.text,
     actions: detail.actions,
     rule: rule ?? (session.stepMode ? 'step mode' : 'review'),
     approvers: { groups: [...approvers.groups], count: approvers.count },
@@ -145,7 +139,7 @@ function hold(
   session.annotate({
     type: 'approval.requested',
     requestId: request.id,
-    text: statement,
+    text: command.text,
     rule,
     approvers,
     expiresAt: request.expiresAt,
@@ -182,7 +176,7 @@ function audit(
     data: {
       frame: command.frame,
       via: command.via,
-      text: (found.runs ?? command.text).slice(0, 4096),
+      text: command.text.slice(0, 4096),
       kinds: found.kinds,
       decision: d.outcome,
       rule,

@@ -45,8 +45,6 @@ export function createSqlInterpreter(deps: {
 }): CommandInterpreter {
   const prepared = createPreparedStatements();
   const interpretations = new WeakMap<SqlClassification, Interpretation>();
-  /** What a registered statement runs, as text (a Bind runs it by name). */
-  const texts = new WeakMap<SqlClassification, string>();
   // The session holds everything behind a command under review, so the last one interpreted is the one that runs.
   let last: { frame: number; classification: SqlClassification } | undefined;
   return {
@@ -80,13 +78,7 @@ export function createSqlInterpreter(deps: {
         };
         interpretations.set(resolved, found);
       }
-      if (registered === undefined) return found;
-      let runs = texts.get(registered);
-      if (runs === undefined) {
-        runs = registered.statements.map((s) => s.text).join('; ');
-        texts.set(registered, runs);
-      }
-      return runs === command.text ? found : { ...found, runs };
+      return found;
     },
     ran(command) {
       // An allowed or approved PREPARE defines what a later EXECUTE runs.

@@ -53,6 +53,15 @@ describe('frontendCommand: which messages are commands', () => {
     expect(run(s, bind('', 's1'))).toEqual([{ text: 'EXECUTE "s1"', via: 'bind', name: 's1' }]);
   });
 
+  it('SQL that may drop or replace prepared statements makes their texts unknown', () => {
+    const s = fresh();
+    run(s, parse('s1', 'SELECT 1'), serializeSync());
+    run(s, serializeQuery('SELECT 2'));
+    expect(run(s, bind('', 's1'))).toEqual([{ text: 'SELECT 1', via: 'bind', name: 's1' }]);
+    run(s, serializeQuery('DEALLOCATE s1; PREPARE s1 AS DELETE FROM t'));
+    expect(run(s, bind('', 's1'))).toEqual([{ text: 'EXECUTE "s1"', via: 'bind', name: 's1' }]);
+  });
+
   it('after a refused message, everything up to the Sync is dropped', () => {
     const s = fresh();
     s.skipUntilSync = true;

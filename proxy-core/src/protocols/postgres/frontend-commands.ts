@@ -29,6 +29,8 @@ export interface FrontendCommand {
 }
 
 const NONE: FrontendCommand = {};
+/** Words of the SQL that changes prepared statements: PREPARE, DEALLOCATE, DISCARD ALL. */
+const STATEMENT_NAMESPACE = /prepare|deallocate|discard/i;
 const SKIP: FrontendCommand = { skip: true };
 
 /**
@@ -47,8 +49,13 @@ export function frontendCommand(frame: PgFrame, state: ExtendedState): FrontendC
     state.skipUntilSync = false;
   }
   switch (frame.code) {
-    case FrontendCode.Query:
-      return { text: parseQuery(new BufferReader(frame.payload)).query, via: 'query' };
+    case FrontendCode.Query: {
+      const text = parseQuery(new BufferReader(frame.payload)).query;
+      // SQL may drop or replace statements a Parse named: their texts are no longer known (a Bind of one shows as
+      // the EXECUTE of its name; policy judges what the name runs now, see sql-interpreter).
+      if (state.statements.size > 0 && STATEMENT_NAMESPACE.test(text)) state.statements.clear();
+      return { text, via: 'query' };
+    }
     case FrontendCode.Parse: {
       const parse = parseParse(new BufferReader(frame.payload));
       state.statements.set(parse.name, parse.query);
