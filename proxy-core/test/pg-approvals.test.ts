@@ -49,7 +49,7 @@ const RUNS_POLICY = {
   name: 'review-runs',
   rules: [
     {
-      match: { statements: ['select', 'delete'], tables: ['paged'] },
+      match: { statements: ['select', 'insert', 'delete'], tables: ['paged'] },
       action: 'review',
       approvers: { groups: ['dba'], count: 1 },
       timeout: '1m',
@@ -356,6 +356,34 @@ describe('the extended protocol: one approval per run of a statement', () => {
       'SELECT id FROM paged WHERE id <= $1 ORDER BY id',
       'SELECT id FROM paged WHERE id <= $1 ORDER BY id',
     ]);
+  }, 60_000);
+
+  it('a JDBC batch is one run to approve: the approval covers the rows up to its Sync', async () => {
+    const token = await h.agentToken();
+    const approvals = approveWhilePending(/paged/);
+    const r = await runClient(
+      'java',
+      [
+        '-cp',
+        '/usr/share/java/postgresql.jar',
+        join(CLIENTS, 'JdbcClient.java'),
+        'batch',
+        `jdbc:postgresql://${h.host}:${h.port}/review-runs`,
+        'agent-1',
+        token,
+        '50',
+      ],
+      process.env,
+    );
+    approvals.stop();
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toBe('100');
+    expect(approvals.approved).toEqual([
+      'INSERT INTO paged (id) VALUES ($1)',
+      'INSERT INTO paged (id) VALUES ($1)',
+      'SELECT count(*) FROM paged WHERE id > 1000',
+    ]);
+    expect(await count('paged WHERE id > 1000')).toBe(100);
   }, 60_000);
 
   it('a Bind of a statement an SQL PREPARE made is judged as what it runs, each time', async () => {

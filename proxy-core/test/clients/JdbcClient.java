@@ -6,6 +6,7 @@ import java.util.*;
  * - session [DENY_URL]: prepared statements that turn into named server-side statements after prepareThreshold uses,
  *   batches, a ResultSet fetched in pages from a suspended portal, metadata queries, an error mid-transaction. Prints
  *   one JSON line per step.
+ * - batch ROWS: two executeBatch() of ROWS inserts each (one Parse, then Binds and Executes up to one Sync).
  * - pages RUNS: reads a result in pages (a fetch size inside a transaction: one Bind, then Executes of its portal)
  *   RUNS times, and prints the rows each run got.
  */
@@ -51,6 +52,11 @@ public class JdbcClient {
     props.setProperty("user", args[2]);
     props.setProperty("password", args[3]);
     props.setProperty("sslmode", "disable");
+    if (args[0].equals("batch")) {
+      props.setProperty("prepareThreshold", "1");
+      batch(DriverManager.getConnection(args[1], props), Integer.parseInt(args[4]));
+      return;
+    }
     if (args[0].equals("pages")) {
       props.setProperty("prepareThreshold", "1");
       pages(DriverManager.getConnection(args[1], props), Integer.parseInt(args[4]));
@@ -75,6 +81,25 @@ public class JdbcClient {
         }
       }
       c.commit();
+    }
+  }
+
+  /** Two executeBatch() of ROWS inserts each into paged (ids from 1001), then prints the rows inserted. */
+  static void batch(Connection c, int rows) throws SQLException {
+    try (c) {
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO paged (id) VALUES (?)")) {
+        for (int b = 0; b < 2; b++) {
+          for (int i = 0; i < rows; i++) {
+            ps.setInt(1, 1001 + b * rows + i);
+            ps.addBatch();
+          }
+          ps.executeBatch();
+        }
+      }
+      try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM paged WHERE id > 1000")) {
+        rs.next();
+        System.out.println(rs.getInt(1));
+      }
     }
   }
 

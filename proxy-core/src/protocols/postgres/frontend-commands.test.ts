@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { serializeQuery, serializeSync } from './codec';
 import { frameOf } from './codec/testing/frames';
 import { bind, close, execute, parse } from './codec/testing/frontend-messages';
-import { type ExtendedState, frontendCommand, reviewWhenRun } from './frontend-commands';
+import { type ExtendedState, frontendCommand, judgedForBatch, reviewWhenRun } from './frontend-commands';
 
 const fresh = (): ExtendedState => ({ statements: new Map(), skipUntilSync: false });
 const run = (state: ExtendedState, ...messages: Uint8Array[]) =>
@@ -37,6 +37,15 @@ describe('frontendCommand: which messages are commands', () => {
     run(s, parse('', 'DELETE FROM t'));
     reviewWhenRun(s, '');
     expect(run(s, bind('', ''))).toEqual([{ text: 'DELETE FROM t', via: 'bind', name: '' }]);
+  });
+
+  it('a Bind allowed or approved covers the other runs of its statement in the batch, not those after the Sync', () => {
+    const s = fresh();
+    run(s, parse('ins', 'INSERT INTO t VALUES ($1)'), serializeSync());
+    expect(run(s, bind('', 'ins', ['1']))).toEqual([{ text: 'INSERT INTO t VALUES ($1)', via: 'bind', name: 'ins' }]);
+    judgedForBatch(s, 'ins');
+    expect(run(s, execute(), bind('', 'ins', ['2']), execute(), serializeSync())).toEqual([{}, {}, {}, {}]);
+    expect(run(s, bind('', 'ins', ['3']))).toEqual([{ text: 'INSERT INTO t VALUES ($1)', via: 'bind', name: 'ins' }]);
   });
 
   it('a Bind of a statement it never saw parsed (an SQL PREPARE) is judged as the EXECUTE that runs it', () => {

@@ -14,8 +14,8 @@ export interface ExtendedState {
   statements: Map<string, string>;
   /** After a refused message in a batch: discard until Sync, as the server does after an error. */
   skipUntilSync: boolean;
-  /** Statements parsed since the last Sync (already judged at Parse in this batch). */
-  batchParsed?: Set<string>;
+  /** Statements judged since the last Sync, at a Parse or a Bind: their further Binds in this batch are not. */
+  batchJudged?: Set<string>;
 }
 
 export interface FrontendCommand {
@@ -39,7 +39,7 @@ const SKIP: FrontendCommand = { skip: true };
  * again under the current policy), and fast-path function calls. A run starts at its Bind (the
  * server plans there, and may evaluate functions), and the Executes that follow fetch from that run
  * (a result read in pages): they pass as is, as does everything else (Describe, Sync, CopyData, …).
- * A Parse whose statement is held for review when it runs is taken out of `batchParsed` by the
+ * A Parse whose statement is held for review when it runs is taken out of `batchJudged` by the
  * session (see {@link reviewWhenRun}), so that its Bind in the same batch is judged.
  * @see https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-EXT-QUERY
  */
@@ -59,8 +59,8 @@ export function frontendCommand(frame: PgFrame, state: ExtendedState): FrontendC
     case FrontendCode.Parse: {
       const parse = parseParse(new BufferReader(frame.payload));
       state.statements.set(parse.name, parse.query);
-      state.batchParsed ??= new Set();
-      state.batchParsed.add(parse.name);
+      state.batchJudged ??= new Set();
+      state.batchJudged.add(parse.name);
       return { text: parse.query, via: 'parse', name: parse.name };
     }
     case FrontendCode.Bind: {
@@ -68,7 +68,7 @@ export function frontendCommand(frame: PgFrame, state: ExtendedState): FrontendC
       const r = new BufferReader(frame.payload);
       r.cstring(); // the portal
       const name = r.cstring();
-      if (state.batchParsed?.has(name)) return NONE;
+      if (state.batchJudged?.has(name)) return NONE;
       // A statement prepared with SQL PREPARE shares the namespace: it is judged as the EXECUTE that would run it.
       return { text: state.statements.get(name) ?? `EXECUTE "${name.replaceAll('"', '""')}"`, via: 'bind', name };
     }
@@ -78,7 +78,7 @@ export function frontendCommand(frame: PgFrame, state: ExtendedState): FrontendC
       return NONE;
     }
     case FrontendCode.Sync:
-      state.batchParsed?.clear();
+      state.batchJudged?.clear();
       return NONE;
     case FrontendCode.FunctionCall:
       return {
@@ -95,5 +95,14 @@ export function frontendCommand(frame: PgFrame, state: ExtendedState): FrontendC
  * are judged too.
  */
 export function reviewWhenRun(state: ExtendedState, statement: string): void {
-  state.batchParsed?.delete(statement);
+  state.batchJudged?.delete(statement);
+}
+
+/**
+ * A Bind of `statement` was allowed or approved: like a Parse judged in this batch, the decision covers its other runs
+ * up to the next Sync (a JDBC batch, psycopg's executemany: one approval, not one per row).
+ */
+export function judgedForBatch(state: ExtendedState, statement: string): void {
+  state.batchJudged ??= new Set();
+  state.batchJudged.add(statement);
 }

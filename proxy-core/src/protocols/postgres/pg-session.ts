@@ -24,7 +24,7 @@ import {
   serializeParameterStatus,
   serializeReadyForQuery,
 } from './codec';
-import { type ExtendedState, frontendCommand, reviewWhenRun } from './frontend-commands';
+import { type ExtendedState, frontendCommand, judgedForBatch, reviewWhenRun } from './frontend-commands';
 import { ResponseSequencer } from './response-sequencer';
 import type { ResultMasker } from './result-masker.types';
 import { checkStartupParams } from './startup-options';
@@ -468,6 +468,7 @@ export class PgSession {
       });
       if (verdict.outcome === 'allow') {
         if (verdict.heldWhenRun && command.name !== undefined) reviewWhenRun(this.extended, command.name);
+        if (command.via === 'bind' && command.name !== undefined) judgedForBatch(this.extended, command.name);
         if (frame.code === FrontendCode.Query) this.sequencer.forwardedSyncPoint();
         this.masker?.forwarded(frame);
         out.push(frame.bytes);
@@ -480,7 +481,7 @@ export class PgSession {
       // Review: flush what came before, hold this message (and everything behind it) until decided.
       this.writeUpstream(upstream, out);
       out.length = 0;
-      this.hold(frame.code, frame.bytes.slice(), verdict, toClient);
+      this.hold(frame.code, frame.bytes.slice(), verdict, toClient, command.via === 'bind' ? command.name : undefined);
       break;
     }
     this.writeUpstream(upstream, out);
@@ -510,6 +511,7 @@ export class PgSession {
     bytes: Uint8Array,
     verdict: Extract<Verdict, { outcome: 'review' }>,
     toClient: Uint8Array[],
+    boundStatement: string | undefined,
   ): void {
     this.heldRequest = verdict.requestId;
     this.client.pause();
@@ -523,6 +525,7 @@ export class PgSession {
         const replies: Uint8Array[] = [];
         if (outcome.approved) {
           // Exactly the bytes that were approved, once.
+          if (boundStatement !== undefined) judgedForBatch(this.extended, boundStatement);
           if (code === FrontendCode.Query) this.sequencer.forwardedSyncPoint();
           this.masker?.forwarded({ code, payload: bytes.subarray(5), bytes });
           this.writeUpstream(this.upstream as UpstreamConnection, [bytes]);
