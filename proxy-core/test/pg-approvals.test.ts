@@ -111,6 +111,13 @@ async function count(sql: string): Promise<number> {
   return r.rows[0]?.n ?? -1;
 }
 
+/** Runs a mode of test/clients/JdbcClient.java as agent-1 on the connection `review-runs`. */
+function jdbcClient(mode: string, token: string, arg: string) {
+  const url = `jdbc:postgresql://${h.host}:${h.port}/review-runs`;
+  const args = ['-cp', '/usr/share/java/postgresql.jar', join(CLIENTS, 'JdbcClient.java'), mode, url, 'agent-1'];
+  return runClient('java', [...args, token, arg], process.env);
+}
+
 /** Approves, as alice, every pending request whose statement matches, until stopped; returns their statements. */
 function approveWhilePending(statement: RegExp): { approved: string[]; stop(): void } {
   const approved: string[] = [];
@@ -334,20 +341,7 @@ describe('the extended protocol: one approval per run of a statement', () => {
   it('pgjdbc fetching a result in pages is asked once per run, not once per page', async () => {
     const token = await h.agentToken();
     const approvals = approveWhilePending(/FROM paged/);
-    const r = await runClient(
-      'java',
-      [
-        '-cp',
-        '/usr/share/java/postgresql.jar',
-        join(CLIENTS, 'JdbcClient.java'),
-        'pages',
-        `jdbc:postgresql://${h.host}:${h.port}/review-runs`,
-        'agent-1',
-        token,
-        '2',
-      ],
-      process.env,
-    );
+    const r = await jdbcClient('pages', token, '2');
     approvals.stop();
     expect(r.stderr).toBe('');
     // 55 of the first 57 ids are left after the test above; each run read all of them, ten rows a page.
@@ -361,20 +355,7 @@ describe('the extended protocol: one approval per run of a statement', () => {
   it('a JDBC batch is one run to approve: the approval covers the rows up to its Sync', async () => {
     const token = await h.agentToken();
     const approvals = approveWhilePending(/paged/);
-    const r = await runClient(
-      'java',
-      [
-        '-cp',
-        '/usr/share/java/postgresql.jar',
-        join(CLIENTS, 'JdbcClient.java'),
-        'batch',
-        `jdbc:postgresql://${h.host}:${h.port}/review-runs`,
-        'agent-1',
-        token,
-        '50',
-      ],
-      process.env,
-    );
+    const r = await jdbcClient('batch', token, '50');
     approvals.stop();
     expect(r.stderr).toBe('');
     expect(r.stdout.trim()).toBe('100');
