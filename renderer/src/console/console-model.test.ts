@@ -177,6 +177,32 @@ describe('buildConsole', () => {
     ]);
   });
 
+  it('as the gateway records it, a message a frame: a Parse and its Bind are one statement, held at the Bind', () => {
+    const sql = 'update orders set status = $1 where id = $2';
+    const frames = [
+      client(0, msg('Parse', { name: '', sql })),
+      note(1, command(0, sql, 'allow', { reason: 'review by rule r; held when it runs' })),
+      client(2, msg('Bind', { statement: '' })),
+      note(3, command(2, sql, 'review', { requestId: 'r3' })),
+      note(4, { type: 'approval.requested', requestId: 'r3', text: sql }),
+      client(5, msg('Execute')),
+      client(6, msg('Sync')),
+      note(7, { type: 'approval.decided', requestId: 'r3', decision: 'approve', approver: 'bob', reason: 'ok' }),
+      server(8, msg('ParseComplete'), msg('BindComplete'), complete('UPDATE 1'), ready()),
+      client(9, msg('Bind', { statement: '' })),
+      client(10, msg('Execute')),
+      client(11, msg('Sync')),
+      server(12, msg('BindComplete'), complete('UPDATE 1'), ready()),
+    ];
+    const held = statements(frames, 6);
+    expect(held.map((st) => [st.id, st.status, st.approval?.requestId])).toEqual([['0:0', 'held', 'r3']]);
+    // Run again in a later batch: a second execution; each ends with its own result.
+    expect(statements(frames).map((st) => [st.id, st.sql, st.status, st.tags])).toEqual([
+      ['0:0', sql, 'done', ['UPDATE 1']],
+      ['9:0', sql, 'done', ['UPDATE 1']],
+    ]);
+  });
+
   it('matches several commands of one frame by their text', () => {
     const items = statements([
       client(0, query('select 2'), query('select 1')),

@@ -167,6 +167,8 @@ class ConsoleBuilder {
   readonly items: ConsoleItem[] = [];
   readonly #queue: { statement: ConsoleStatement; batch: number; extended: boolean }[] = [];
   readonly #prepared = new Map<string, string>();
+  /** Statements a Parse of this batch started, by name, until their first Bind: that Bind runs the same statement. */
+  readonly #unbound = new Map<string, ConsoleStatement>();
   #batch = 0;
   #openBatch: number | null = null;
   #result: ResultSet | null = null;
@@ -179,7 +181,10 @@ class ConsoleBuilder {
       if (message.type === 'Query') this.#startSimple(frame, i, str(message.fields, 'sql') ?? '', used);
       else if (message.type === 'Parse') this.#parse(frame, i, message, used);
       else if (message.type === 'Bind') this.#bind(frame, i, message, used);
-      else if (message.type === 'Sync') this.#openBatch = null;
+      else if (message.type === 'Sync') {
+        this.#openBatch = null;
+        this.#unbound.clear();
+      }
     });
   }
 
@@ -197,10 +202,16 @@ class ConsoleBuilder {
     this.items.push({ kind: 'event', id: `event:${frame.n}`, frame: frame.n, tUs: frame.tUs, text });
   }
 
-  #newStatement(frame: BytesFrame, i: number, sql: string, used: Set<CommandAnnotation>): ConsoleStatement {
+  /** The gateway's decision on the statement `sql` that started in `frame`, not already given to another. */
+  #commandFor(frame: BytesFrame, sql: string, used: Set<CommandAnnotation>): CommandAnnotation | null {
     const candidates = (this.index.commands.get(frame.n) ?? []).filter((c) => !used.has(c));
     const command = candidates.find((c) => String(c.text ?? '').trim() === sql.trim()) ?? candidates[0] ?? null;
     if (command) used.add(command);
+    return command;
+  }
+
+  #newStatement(frame: BytesFrame, i: number, sql: string, used: Set<CommandAnnotation>): ConsoleStatement {
+    const command = this.#commandFor(frame, sql, used);
     const requestId = command?.requestId;
     const statement: ConsoleStatement = {
       kind: 'statement',
@@ -239,15 +250,27 @@ class ConsoleBuilder {
     const sql = str(message.fields, 'sql') ?? str(message.fields, 'query') ?? '';
     this.#prepared.set(str(message.fields, 'name') ?? '', sql);
     const batch = this.#extendedBatch();
-    this.#queue.push({ statement: this.#newStatement(frame, i, sql, used), batch, extended: true });
+    const statement = this.#newStatement(frame, i, sql, used);
+    this.#unbound.set(str(message.fields, 'name') ?? '', statement);
+    this.#queue.push({ statement, batch, extended: true });
   }
 
   #bind(frame: BytesFrame, i: number, message: PgMessage, used: Set<CommandAnnotation>): void {
-    // A Bind right after its Parse belongs to the same statement; a Bind of an earlier prepared statement is a
-    // new execution of it.
-    const previous = frame.messages?.[i - 1];
-    if (previous?.type === 'Parse') return;
     const name = str(message.fields, 'statement') ?? '';
+    // The first Bind of a statement parsed in this batch runs that statement (the gateway records each message in a
+    // frame of its own); a later Bind, or one of an earlier prepared statement, is a new execution of it.
+    const parsed = this.#unbound.get(name);
+    if (parsed) {
+      this.#unbound.delete(name);
+      // A decision made at the Bind (a review held until the statement runs) is the statement's.
+      const command = this.#commandFor(frame, parsed.sql, used);
+      if (command) {
+        parsed.command = command;
+        parsed.approval = command.requestId ? (this.index.approvals.get(command.requestId) ?? null) : null;
+        parsed.status = statusAfterDecision(parsed);
+      }
+      return;
+    }
     const sql = this.#prepared.get(name) ?? `EXECUTE ${name || '(unnamed)'}`;
     const batch = this.#extendedBatch();
     this.#queue.push({ statement: this.#newStatement(frame, i, sql, used), batch, extended: true });
