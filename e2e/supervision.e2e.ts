@@ -100,9 +100,12 @@ describe('live supervision', () => {
     const { page, vigil } = e2e;
     const reason = 'orders are frozen during the e2e run';
     await openView(page, vigil.apiUrl, '#/approvals');
-    const update = track(sendQuery(agent, "UPDATE orders SET status = 'cancelled' WHERE id = 4"));
+    // With parameters (the extended protocol): the card shows their values beside the statement.
+    const update = track(sendQuery(agent, 'UPDATE orders SET status = $1 WHERE id = $2', ['cancelled', 4]));
     const { card } = await newPendingCard();
     await expect(card.getAttribute('data-session-id')).resolves.toBe(sessionId);
+    await expect(card.locator('.approval-parameters dt').allTextContents()).resolves.toEqual(['$1', '$2']);
+    await expect(card.locator('.approval-parameters dd').allTextContents()).resolves.toEqual(['cancelled', '4']);
     await page.locator('.monaco-editor').first().waitFor();
     await screenshot(page, 'approvals');
 

@@ -22,8 +22,8 @@ export async function connectAgent(vigil: VigilServer, user = 'agent-demo'): Pro
 export type Outcome = { ok: true; result: pg.QueryResult } | { ok: false; error: Error & { code?: string } };
 
 /** A query whose outcome is awaited later (held statements): never an unhandled rejection meanwhile. */
-export function sendQuery(client: pg.Client, sql: string): Promise<Outcome> {
-  return client.query(sql).then(
+export function sendQuery(client: pg.Client, sql: string, params?: unknown[]): Promise<Outcome> {
+  return client.query(sql, params).then(
     (result) => ({ ok: true, result }),
     (error: Error & { code?: string }) => ({ ok: false, error }),
   );

@@ -1,9 +1,12 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../src/cli/cli-io';
 import { main } from '../src/cli/main';
+import { createDevIssuer } from '../src/identity/dev-issuer';
+import { silentLogger } from '../src/logger';
+import { openSqliteStore } from '../src/store/sqlite-store';
 import { eventually, type Harness, startHarness } from './support/gateway-harness';
 
 function capture(cwd: string, env: NodeJS.ProcessEnv = {}): CliIo & { stdout: string; stderr: string } {
@@ -162,5 +165,85 @@ describe('state commands against a gateway that served sessions', () => {
     expect(await main(['sessions', '--bogus'], io)).toBe(2);
     expect(await main(['frobnicate'], io)).toBe(2);
     expect(io.stderr).toMatch(/unknown command "frobnicate"/);
+  });
+});
+
+describe('vigil approvals: headless decisions on held statements', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-approvals-'));
+  let approverToken = '';
+  let agentToken = '';
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  beforeAll(async () => {
+    // A data dir as `vigil serve` with the development issuer leaves it: the store, the issuer's key and its address.
+    const store = openSqliteStore({ path: join(dir, 'vigil.db'), logger: silentLogger });
+    const session = store.createSession({
+      id: 's1',
+      protocol: 'postgres',
+      connection: 'orders',
+      principal: 'agent-7',
+      groups: ['ai-agents'],
+      clientAddr: '127.0.0.1:5000',
+      upstream: 'db:5432',
+      startedAt: new Date().toISOString(),
+      recording: join(dir, 'recordings/s1.vrec'),
+    });
+    store.createApproval({
+      id: 'apr_1',
+      sessionId: session.id,
+      principal: 'agent-7',
+      connection: 'orders',
+      statement: 'UPDATE orders SET note = $1 WHERE id = $2 AND shipped IS $3',
+      parameters: ["it's late", '42', null],
+      actions: ['update orders → review (agents#2)'],
+      rule: 'agents#2',
+      requiredCount: 1,
+      approverGroups: ['dba'],
+      expiresAt: new Date(Date.now() + 600_000).toISOString(),
+    });
+    store.close();
+    const info = { issuerUrl: 'http://127.0.0.1:7480/dev-issuer', audience: 'vigil' };
+    mkdirSync(join(dir, 'keys'), { recursive: true });
+    writeFileSync(join(dir, 'keys/dev-issuer.json'), JSON.stringify(info));
+    const issuer = createDevIssuer({ keysDir: join(dir, 'keys'), ...info });
+    approverToken = await issuer.mint({ sub: 'bob', groups: ['dba'] });
+    agentToken = await issuer.mint({ sub: 'agent-7', groups: ['ai-agents'] });
+  });
+
+  it('list shows each pending request with the values its statement runs with', async () => {
+    const io = capture(dir);
+    expect(await main(['approvals', 'list', '--data-dir', dir], io)).toBe(0);
+    expect(io.stdout).toContain('apr_1  pending   agent-7 on orders (rule agents#2, 0/1');
+    expect(io.stdout).toContain('UPDATE orders SET note = $1 WHERE id = $2 AND shipped IS $3');
+    expect(io.stdout).toContain("$1 = 'it''s late', $2 = '42', $3 = NULL");
+    const json = capture(dir);
+    expect(await main(['approvals', 'list', '--json', '--data-dir', dir], json)).toBe(0);
+    expect(JSON.parse(json.stdout)[0]).toMatchObject({ id: 'apr_1', parameters: ["it's late", '42', null] });
+  });
+
+  it('approve needs a token of someone with the approver role', async () => {
+    const none = capture(dir);
+    expect(await main(['approvals', 'approve', 'apr_1', '--data-dir', dir], none)).toBe(2);
+    expect(none.stderr).toMatch(/pass --token TOKEN/);
+    const agent = capture(dir);
+    expect(await main(['approvals', 'approve', 'apr_1', '--data-dir', dir, '--token', agentToken], agent)).toBe(1);
+    expect(agent.stderr).toMatch(/agent-7 has no approver role/);
+    const forged = capture(dir);
+    await expect(
+      main(['approvals', 'approve', 'apr_1', '--data-dir', dir, '--token', `${approverToken}x`], forged),
+    ).resolves.not.toBe(0);
+  });
+
+  it('approve decides the request, once', async () => {
+    const io = capture(dir);
+    const args = ['approvals', 'approve', 'apr_1', '--data-dir', dir, '--token', approverToken, '--reason', 'fine'];
+    expect(await main(args, io)).toBe(0);
+    expect(io.stdout).toBe('apr_1: approved (1 of 1 votes)\n');
+    const again = capture(dir);
+    expect(await main(args, again)).toBe(1);
+    expect(again.stderr).toMatch(/vigil approvals: /);
+    const pending = capture(dir);
+    expect(await main(['approvals', 'list', '--data-dir', dir], pending)).toBe(0);
+    expect(pending.stdout).toBe('no pending approval requests\n');
   });
 });

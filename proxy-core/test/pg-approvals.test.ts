@@ -329,6 +329,9 @@ describe('the extended protocol: one approval per run of a statement', () => {
       'SELECT count(*) FROM paged',
     ]);
     expect(await count('paged')).toBe(98);
+    // The approver saw the value each run deleted.
+    const runs = h.gateway.store.listApprovals({}).filter((a) => a.statement.startsWith('DELETE FROM paged'));
+    expect(runs.map((a) => a.parameters)).toEqual([['2'], ['1']]); // psycopg sends them as binary int2
     // The Parse was judged (and audited) too, as allowed to prepare, its runs held.
     const prepared = h.gateway.store
       .listAudit({ type: 'statement', limit: 10_000 })

@@ -80,7 +80,9 @@ function list(store: Store, io: CliIo, all: boolean, json: boolean): number {
 
 function formatApproval(a: ApprovalRequest): string {
   const text = a.statement.replace(/\s+/g, ' ').slice(0, 160);
-  return `${a.id}  ${a.status.padEnd(9)} ${a.principal} on ${a.connection} (rule ${a.rule}, ${a.votes.length}/${a.requiredCount}, expires ${a.expiresAt})\n    ${text}\n`;
+  const values = a.parameters.map((v, i) => `$${i + 1} = ${v === null ? 'NULL' : `'${v.replaceAll("'", "''")}'`}`);
+  const parameters = values.length === 0 ? '' : `    ${values.join(', ').slice(0, 300)}\n`;
+  return `${a.id}  ${a.status.padEnd(9)} ${a.principal} on ${a.connection} (rule ${a.rule}, ${a.votes.length}/${a.requiredCount}, expires ${a.expiresAt})\n    ${text}\n${parameters}`;
 }
 
 async function verifyApprover(token: string, state: ReturnType<typeof resolveState>, io: CliIo): Promise<Principal> {

@@ -133,6 +133,11 @@ CREATE INDEX audit_events_by_session ON audit_events (session_id, seq) WHERE ses
 CREATE INDEX audit_events_by_type ON audit_events (type, seq);
 ${APPEND_ONLY_TRIGGERS}`,
   },
+  {
+    version: 2,
+    name: 'parameter values of held statements',
+    sql: 'ALTER TABLE approvals ADD COLUMN parameters_json TEXT',
+  },
 ];
 
 /**

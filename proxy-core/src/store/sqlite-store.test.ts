@@ -230,6 +230,15 @@ describe('approvals', () => {
     expect(() => store.recordApprovalVote('nope', v1)).toThrow(expect.objectContaining({ code: 'not_found' }));
   });
 
+  it('keeps the parameter values a statement runs with; none is an empty list', () => {
+    const { store } = open();
+    const s = store.createSession(base);
+    const withValues = store.createApproval({ ...request('ap-1', s.id), parameters: ['42', null, "it's"] });
+    expect(withValues.parameters).toEqual(['42', null, "it's"]);
+    expect(store.getApproval('ap-1')?.parameters).toEqual(['42', null, "it's"]);
+    expect(store.createApproval(request('ap-2', s.id)).parameters).toEqual([]);
+  });
+
   it('expires, cancels and lists by status and session', () => {
     const { store } = open();
     const s = store.createSession(base);
@@ -257,6 +266,30 @@ describe('approvals', () => {
 });
 
 describe('opening', () => {
+  it('brings a database of the first schema up to date, its approval requests kept (without parameters)', () => {
+    const { path, store } = open();
+    store.close();
+    const raw = new BetterSqlite3(path);
+    // What the first release left: schema v1, a request in it.
+    raw.exec('ALTER TABLE approvals DROP COLUMN parameters_json; DELETE FROM schema_migrations WHERE version > 1');
+    raw
+      .prepare(`INSERT INTO sessions (id, protocol, connection, principal, groups_json, client_addr, upstream, started_at,
+        status, recording) VALUES ('s1', 'postgres', 'c', 'agent-7', '[]', '127.0.0.1', 'u', '2030-01-01T00:00:00Z',
+        'live', '/r.vrec')`)
+      .run();
+    raw
+      .prepare(`INSERT INTO approvals (id, session_id, principal, connection, statement, actions_json, rule,
+        required_count, approver_groups_json, status, created_at, expires_at)
+        VALUES ('old', 's1', 'agent-7', 'c', 'DELETE FROM t', '[]', 'r', 1, '["dba"]', 'pending', '2030-01-01T00:00:00Z',
+        '2030-01-01T00:10:00Z')`)
+      .run();
+    raw.close();
+    const upgraded = openSqliteStore({ path, logger: silentLogger });
+    expect(upgraded.getApproval('old')).toMatchObject({ statement: 'DELETE FROM t', parameters: [] });
+    expect(upgraded.createApproval({ ...upgradedRequest, sessionId: 's1' }).parameters).toEqual(['7']);
+    upgraded.close();
+  });
+
   it('uses WAL, keeps data across reopen and applies migrations once', () => {
     const { path, store } = open();
     const id = store.createSession(base).id;
@@ -266,7 +299,7 @@ describe('opening', () => {
     again.close();
     const raw = new BetterSqlite3(path);
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(raw.prepare('SELECT version FROM schema_migrations').all()).toEqual([{ version: 1 }]);
+    expect(raw.prepare('SELECT version FROM schema_migrations').all()).toEqual([{ version: 1 }, { version: 2 }]);
     raw.prepare("INSERT INTO schema_migrations VALUES (99, 'future', '2031-01-01')").run();
     raw.close();
     expect(() => openSqliteStore({ path, logger: silentLogger })).toThrow(
@@ -274,3 +307,16 @@ describe('opening', () => {
     );
   });
 });
+
+const upgradedRequest = {
+  id: 'new',
+  principal: 'agent-7',
+  connection: 'c',
+  statement: 'DELETE FROM t WHERE id = $1',
+  parameters: ['7'],
+  actions: [],
+  rule: 'r',
+  requiredCount: 1,
+  approverGroups: ['dba'],
+  expiresAt: '2030-01-01T00:10:00Z',
+};

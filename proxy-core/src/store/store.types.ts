@@ -145,6 +145,8 @@ export interface ApprovalRequest {
   principal: string;
   connection: string;
   statement: string;
+  /** The values the statement runs with, as text ($1 first; null is SQL NULL); empty when it has none. */
+  parameters: Array<string | null>;
   actions: unknown;
   rule: string;
   requiredCount: number;
@@ -163,6 +165,7 @@ export interface NewApproval {
   principal: string;
   connection: string;
   statement: string;
+  parameters?: Array<string | null>;
   actions: unknown;
   rule: string;
   requiredCount: number;

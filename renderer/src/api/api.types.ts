@@ -185,6 +185,8 @@ export interface Approval {
   principal: string;
   connection: string;
   statement: string;
+  /** The values the statement runs with ($1 first; null is SQL NULL), sent apart from it (a PostgreSQL Bind). */
+  parameters?: (string | null)[];
   actions: unknown[];
   rule: string;
   status: ApprovalStatus;

@@ -92,6 +92,18 @@ export function ApprovalCard({ approval, showSession = false }: ApprovalCardProp
         </dd>
       </dl>
       <SqlView sql={approval.statement} maxLines={10} label="Held statement" />
+      {approval.parameters !== undefined && approval.parameters.length > 0 && (
+        <dl className="approval-parameters" aria-label="Parameters">
+          {approval.parameters.map((value, i) => (
+            // Parameters are positional: $1, $2, …
+            // biome-ignore lint/suspicious/noArrayIndexKey: see above
+            <div key={i}>
+              <dt>${i + 1}</dt>
+              <dd className={value === null ? 'muted' : undefined}>{value ?? 'NULL'}</dd>
+            </div>
+          ))}
+        </dl>
+      )}
       {approval.actions.length > 0 && (
         <ul className="actions" aria-label="Actions">
           {approval.actions.map((action, i) => (

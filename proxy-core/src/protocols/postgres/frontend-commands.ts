@@ -10,8 +10,8 @@ import {
 
 /** What the session remembers of the extended protocol to know which SQL a Bind starts to run. */
 export interface ExtendedState {
-  /** Prepared statement name → SQL ('' = unnamed). */
-  statements: Map<string, string>;
+  /** Prepared statement name ('' = unnamed) → its SQL and the parameter types its Parse named (0: unspecified). */
+  statements: Map<string, { sql: string; paramTypes: readonly number[] }>;
   /** After a refused message in a batch: discard until Sync, as the server does after an error. */
   skipUntilSync: boolean;
   /** Statements judged since the last Sync, at a Parse or a Bind: their further Binds in this batch are not. */
@@ -58,7 +58,7 @@ export function frontendCommand(frame: PgFrame, state: ExtendedState): FrontendC
     }
     case FrontendCode.Parse: {
       const parse = parseParse(new BufferReader(frame.payload));
-      state.statements.set(parse.name, parse.query);
+      state.statements.set(parse.name, { sql: parse.query, paramTypes: parse.paramTypes });
       state.batchJudged ??= new Set();
       state.batchJudged.add(parse.name);
       return { text: parse.query, via: 'parse', name: parse.name };
@@ -70,7 +70,7 @@ export function frontendCommand(frame: PgFrame, state: ExtendedState): FrontendC
       const name = r.cstring();
       if (state.batchJudged?.has(name)) return NONE;
       // A statement prepared with SQL PREPARE shares the namespace: it is judged as the EXECUTE that would run it.
-      return { text: state.statements.get(name) ?? `EXECUTE "${name.replaceAll('"', '""')}"`, via: 'bind', name };
+      return { text: state.statements.get(name)?.sql ?? `EXECUTE "${name.replaceAll('"', '""')}"`, via: 'bind', name };
     }
     case FrontendCode.Close: {
       const close = parseClose(new BufferReader(frame.payload));

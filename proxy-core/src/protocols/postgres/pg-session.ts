@@ -6,6 +6,7 @@ import type { Logger } from '../../logger';
 import type { CommandGate, Verdict } from '../../pipeline/command-gate.types';
 import type { OpenSessionInput, RecordedSession } from '../../pipeline/recorded-session.types';
 import { decidedAnnotation, notApprovedWhy } from '../../pipeline/review-outcome';
+import { bindParameterTexts } from './bind-parameters';
 import type { CancelRegistry } from './cancel-registry';
 import { joined } from './coalesce';
 import {
@@ -457,15 +458,23 @@ export class PgSession {
         frame: n,
         ...(command.name === undefined ? {} : { name: command.name }),
         ...(preparesOnly ? { preparesOnly } : {}),
+        ...(command.via === 'bind'
+          ? {
+              parameters: () =>
+                bindParameterTexts(frame.payload, this.extended.statements.get(command.name ?? '')?.paramTypes),
+            }
+          : {}),
       });
-      session.command({
-        frame: n,
-        text: command.text,
-        decision: verdict.outcome,
-        rule: verdict.rule,
-        ...(verdict.detail ? { detail: verdict.detail } : {}),
-        ...(verdict.outcome === 'review' ? { requestId: verdict.requestId } : {}),
-      });
+      // A Parse whose runs are reviewed is not the command: each run (its Bind) is, and is recorded then.
+      if (verdict.outcome !== 'allow' || !verdict.heldWhenRun)
+        session.command({
+          frame: n,
+          text: command.text,
+          decision: verdict.outcome,
+          rule: verdict.rule,
+          ...(verdict.detail ? { detail: verdict.detail } : {}),
+          ...(verdict.outcome === 'review' ? { requestId: verdict.requestId } : {}),
+        });
       if (verdict.outcome === 'allow') {
         if (verdict.heldWhenRun && command.name !== undefined) reviewWhenRun(this.extended, command.name);
         if (command.via === 'bind' && command.name !== undefined) judgedForBatch(this.extended, command.name);

@@ -10,11 +10,11 @@ export function parse(name: string, sql: string): Uint8Array {
     .flush(FrontendCode.Parse);
 }
 
-/** A Bind of `statement` into `portal`, its parameters as text. */
-export function bind(portal: string, statement: string, params: string[] = []): Uint8Array {
+/** A Bind of `statement` into `portal`, its parameters as text; results as text, or all binary. */
+export function bind(portal: string, statement: string, params: string[] = [], binaryResults = false): Uint8Array {
   const w = new BufferWriter(64).addCString(portal).addCString(statement).addInt16(0).addInt16(params.length);
   for (const p of params) w.addNullableBytes(Buffer.from(p));
-  return w.addInt16(0).flush(FrontendCode.Bind);
+  return (binaryResults ? w.addInt16(1).addInt16(1) : w.addInt16(0)).flush(FrontendCode.Bind);
 }
 
 export function execute(portal = '', maxRows = 0): Uint8Array {
