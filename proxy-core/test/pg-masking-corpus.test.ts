@@ -171,6 +171,22 @@ describe('masked values never reach the client', () => {
     await c.end().catch(() => {});
   });
 
+  it('each result of a session is masked by its own statement: computed columns of later ones are not lost', async () => {
+    // The masker follows the session's statements up to each ReadyForQuery; had it lost step, the expressions of
+    // every later statement would come back NULL (failed closed as of unknown lineage).
+    const c = await h.client();
+    for (let i = 0; i < 3; i++) {
+      expect((await c.query('SELECT count(*)::int AS n, 40 + 2 AS answer FROM customers')).rows).toEqual([
+        { n: 2, answer: 42 },
+      ]);
+      expect((await c.query("SELECT 'x' || $1::text AS tag", [String(i)])).rows).toEqual([{ tag: `x${i}` }]);
+      const masked = JSON.stringify((await c.query('SELECT upper(email) AS e FROM customers ORDER BY id')).rows);
+      expectNoPii(masked);
+      expect(masked).toContain('"e":');
+    }
+    await c.end();
+  });
+
   it('binary result format of a masked column is never passed raw', async () => {
     const c = await h.client();
     c.on('error', () => {});

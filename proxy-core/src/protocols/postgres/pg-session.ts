@@ -605,6 +605,7 @@ export class PgSession {
           return;
         }
         if (frame.code === BackendCode.ReadyForQuery) {
+          this.masker?.filter(frame, out.length); // the end of what the masker expected for this batch
           out.push(...this.sequencer.beforeReadyForQuery(), frame.bytes);
           out.push(...this.sequencer.afterReadyForQuery(frame.payload[0] ?? TX_IDLE));
           continue;
