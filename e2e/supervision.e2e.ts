@@ -1,5 +1,8 @@
 import type pg from 'pg';
 import { describe, expect, test } from 'vitest';
+import { serializeSync } from '../proxy-core/src/protocols/postgres/codec';
+import { bind, execute, parse } from '../proxy-core/src/protocols/postgres/codec/testing/frontend-messages';
+import { openWireSession } from '../proxy-core/src/protocols/postgres/codec/testing/wire-session';
 import { connectAgent, type Outcome, outcomeWithin, sendQuery } from './support/agent';
 import { openView, screenshot } from './support/browser';
 import { eventually, useE2E } from './support/fixture';
@@ -123,6 +126,41 @@ describe('live supervision', () => {
     // The session goes on after a denial.
     const after = await agent.query('SELECT status FROM orders WHERE id = 4');
     expect(after.rows).toEqual([{ status: 'new' }]);
+  });
+
+  test('a batch of runs the agent sent at once is one card, with the values of each run', async () => {
+    const { page, vigil } = e2e;
+    await openView(page, vigil.apiUrl, '#/approvals');
+    // What a JDBC executeBatch sends: one Parse, a Bind and Execute per row, one Sync.
+    const wire = await openWireSession({
+      host: vigil.pgHost,
+      port: vigil.pgPort,
+      user: 'agent-demo',
+      database: 'demo',
+      token: vigil.agentToken,
+    });
+    const sql = 'UPDATE orders SET status = $1 WHERE id = $2';
+    wire.send(
+      parse('', sql),
+      ...[3, 5].flatMap((id) => [bind('', '', ['on hold', String(id)]), execute()]),
+      serializeSync(),
+    );
+    const { card } = await newPendingCard();
+    const runs = card.locator('.approval-runs');
+    await expect(runs.locator('strong').textContent()).resolves.toBe('2 runs');
+    await expect(runs.locator('thead th').allTextContents()).resolves.toEqual(['#', '$1', '$2']);
+    await expect(runs.locator('tbody tr').allInnerTexts()).resolves.toEqual(['1\ton hold\t3', '2\ton hold\t5']);
+    await screenshot(page, 'approval-runs');
+    await card.getByRole('button', { name: 'Deny', exact: true }).click();
+    await wire.readyCount(1);
+    expect(wire.text()).toContain('not approved');
+    wire.close();
+    // Nothing of the batch ran (checked on a connection of its own: the agent's session keeps its counters).
+    const checker = await connectAgent(vigil);
+    e2e.agents.push(checker);
+    const after = await checker.query('SELECT count(*)::int AS n FROM orders WHERE status = $1', ['on hold']);
+    expect(after.rows).toEqual([{ n: 0 }]);
+    await checker.end();
   });
 
   test('the live session view shows both decisions, and the session ends live when the agent disconnects', async () => {

@@ -194,7 +194,10 @@ describe('vigil approvals: headless decisions on held statements', () => {
       principal: 'agent-7',
       connection: 'orders',
       statement: 'UPDATE orders SET note = $1 WHERE id = $2 AND shipped IS $3',
-      parameters: ["it's late", '42', null],
+      runs: [
+        ["it's late", '42', null],
+        ['on time', '43', 'f'],
+      ],
       actions: ['update orders → review (agents#2)'],
       rule: 'agents#2',
       requiredCount: 1,
@@ -214,11 +217,19 @@ describe('vigil approvals: headless decisions on held statements', () => {
     const io = capture(dir);
     expect(await main(['approvals', 'list', '--data-dir', dir], io)).toBe(0);
     expect(io.stdout).toContain('apr_1  pending   agent-7 on orders (rule agents#2, 0/1');
-    expect(io.stdout).toContain('UPDATE orders SET note = $1 WHERE id = $2 AND shipped IS $3');
-    expect(io.stdout).toContain("$1 = 'it''s late', $2 = '42', $3 = NULL");
+    expect(io.stdout).toContain('UPDATE orders SET note = $1 WHERE id = $2 AND shipped IS $3 × 2 runs\n');
+    expect(io.stdout).toContain(
+      "    $1 = 'it''s late', $2 = '42', $3 = NULL\n    $1 = 'on time', $2 = '43', $3 = 'f'\n",
+    );
     const json = capture(dir);
     expect(await main(['approvals', 'list', '--json', '--data-dir', dir], json)).toBe(0);
-    expect(JSON.parse(json.stdout)[0]).toMatchObject({ id: 'apr_1', parameters: ["it's late", '42', null] });
+    expect(JSON.parse(json.stdout)[0]).toMatchObject({
+      id: 'apr_1',
+      runs: [
+        ["it's late", '42', null],
+        ['on time', '43', 'f'],
+      ],
+    });
   });
 
   it('approve needs a token of someone with the approver role', async () => {

@@ -9,7 +9,7 @@ import type { Principal } from '../src/identity/identity.types';
 import type { ApprovalRequest } from '../src/store/store.types';
 import { runClient } from './support/client-process';
 import { cancelQueryOf, eventually, type Harness, startHarness } from './support/gateway-harness';
-import { bind, execute, openWireSession, query, sync } from './support/wire-client';
+import { bind, execute, openHarnessWire, query, sync } from './support/wire-client';
 
 const CLIENTS = join(dirname(fileURLToPath(import.meta.url)), 'clients');
 
@@ -119,16 +119,18 @@ function jdbcClient(mode: string, token: string, arg: string) {
 }
 
 /** Approves, as alice, every pending request whose statement matches, until stopped; returns their statements. */
-function approveWhilePending(statement: RegExp): { approved: string[]; stop(): void } {
+function approveWhilePending(statement: RegExp): { approved: string[]; requests: ApprovalRequest[]; stop(): void } {
   const approved: string[] = [];
+  const requests: ApprovalRequest[] = [];
   const timer = setInterval(() => {
     for (const a of h.gateway.store.listApprovals({ status: 'pending' }))
       if (statement.test(a.statement)) {
         h.gateway.broker.decide(a.id, approver('alice'), 'approve', '');
         approved.push(a.statement);
+        requests.push(a);
       }
   }, 20);
-  return { approved, stop: () => clearInterval(timer) };
+  return { approved, requests, stop: () => clearInterval(timer) };
 }
 
 describe('just-in-time approval of single statements', () => {
@@ -239,7 +241,7 @@ describe('just-in-time approval of single statements', () => {
   });
 
   it('statements pipelined behind a held one wait for it and keep their order', async () => {
-    const wire = await openWireSession(h);
+    const wire = await openHarnessWire(h);
     // Three statements in one write: the INSERT is held, the two SELECTs behind it must wait.
     wire.send(
       query("INSERT INTO orders VALUES (10, 'pipelined')"),
@@ -331,7 +333,7 @@ describe('the extended protocol: one approval per run of a statement', () => {
     expect(await count('paged')).toBe(98);
     // The approver saw the value each run deleted.
     const runs = h.gateway.store.listApprovals({}).filter((a) => a.statement.startsWith('DELETE FROM paged'));
-    expect(runs.map((a) => a.parameters)).toEqual([['2'], ['1']]); // psycopg sends them as binary int2
+    expect(runs.map((a) => a.runs)).toEqual([[['2']], [['1']]]); // psycopg sends them as binary int2
     // The Parse was judged (and audited) too, as allowed to prepare, its runs held.
     const prepared = h.gateway.store
       .listAudit({ type: 'statement', limit: 10_000 })
@@ -355,7 +357,7 @@ describe('the extended protocol: one approval per run of a statement', () => {
     ]);
   }, 60_000);
 
-  it('a JDBC batch is one run to approve: the approval covers the rows up to its Sync', async () => {
+  it('a JDBC batch is one approval, which shows and covers the values of every row the client sent', async () => {
     const token = await h.agentToken();
     const approvals = approveWhilePending(/paged/);
     const r = await jdbcClient('batch', token, '50');
@@ -368,10 +370,13 @@ describe('the extended protocol: one approval per run of a statement', () => {
       'SELECT count(*) FROM paged WHERE id > 1000',
     ]);
     expect(await count('paged WHERE id > 1000')).toBe(100);
+    // pgjdbc sends the ids as binary int4: shown as the numbers they are.
+    const ids = (from: number) => Array.from({ length: 50 }, (_, i) => [String(from + i)]);
+    expect(approvals.requests.slice(0, 2).map((a) => a.runs)).toEqual([ids(1001), ids(1051)]);
   }, 60_000);
 
   it('a Bind of a statement an SQL PREPARE made is judged as what it runs, each time', async () => {
-    const wire = await openWireSession(h);
+    const wire = await openHarnessWire(h);
     // One approval for the PREPARE (judged as the DELETE it prepares) …
     wire.send(query('PREPARE gone (int) AS DELETE FROM orders WHERE id = $1'));
     h.gateway.broker.decide((await pendingFor(/PREPARE gone/)).id, approver('alice'), 'approve', '');

@@ -10,8 +10,8 @@ export interface ApprovalInput {
   principal: Principal;
   connection: string;
   statement: string;
-  /** The values it runs with, as text (a PostgreSQL Bind's parameters). */
-  parameters?: Array<string | null>;
+  /** The values of each run it stands for, as text (PostgreSQL Binds' parameters). */
+  runs?: Array<Array<string | null>>;
   actions: unknown;
   rule: string;
   approvers: { groups: string[]; count: number };
@@ -63,7 +63,7 @@ export class ApprovalBroker {
       principal: input.principal.sub,
       connection: input.connection,
       statement: input.statement,
-      ...(input.parameters === undefined ? {} : { parameters: input.parameters }),
+      ...(input.runs === undefined ? {} : { runs: input.runs }),
       actions: input.actions,
       rule: input.rule,
       requiredCount: input.approvers.count,
@@ -72,7 +72,7 @@ export class ApprovalBroker {
     });
     this.audit('approval.requested', request, input.principal.sub, {
       statement: request.statement,
-      ...(request.parameters.length > 0 ? { parameters: request.parameters } : {}),
+      ...(request.runs.length > 0 ? { runs: request.runs } : {}),
       rule: request.rule,
       expiresAt: request.expiresAt,
     });

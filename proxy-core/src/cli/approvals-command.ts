@@ -80,9 +80,15 @@ function list(store: Store, io: CliIo, all: boolean, json: boolean): number {
 
 function formatApproval(a: ApprovalRequest): string {
   const text = a.statement.replace(/\s+/g, ' ').slice(0, 160);
-  const values = a.parameters.map((v, i) => `$${i + 1} = ${v === null ? 'NULL' : `'${v.replaceAll("'", "''")}'`}`);
-  const parameters = values.length === 0 ? '' : `    ${values.join(', ').slice(0, 300)}\n`;
-  return `${a.id}  ${a.status.padEnd(9)} ${a.principal} on ${a.connection} (rule ${a.rule}, ${a.votes.length}/${a.requiredCount}, expires ${a.expiresAt})\n    ${text}\n${parameters}`;
+  const runs = a.runs.slice(0, 5).map((run) => `    ${runValues(run).slice(0, 300)}\n`);
+  if (a.runs.length > 5) runs.push(`    … ${a.runs.length - 5} more runs (vigil approvals list --json shows them)\n`);
+  const times = a.runs.length > 1 ? ` × ${a.runs.length} runs` : '';
+  return `${a.id}  ${a.status.padEnd(9)} ${a.principal} on ${a.connection} (rule ${a.rule}, ${a.votes.length}/${a.requiredCount}, expires ${a.expiresAt})\n    ${text}${times}\n${runs.join('')}`;
+}
+
+/** `$1 = 'it''s', $2 = NULL`: a run's values as SQL literals. */
+function runValues(run: ReadonlyArray<string | null>): string {
+  return run.map((v, i) => `$${i + 1} = ${v === null ? 'NULL' : `'${v.replaceAll("'", "''")}'`}`).join(', ');
 }
 
 async function verifyApprover(token: string, state: ReturnType<typeof resolveState>, io: CliIo): Promise<Principal> {

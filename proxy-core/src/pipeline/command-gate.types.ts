@@ -16,8 +16,11 @@ export interface CommandToCheck {
    * none is requested now (see `heldWhenRun` in the verdict).
    */
   preparesOnly?: boolean;
-  /** The values the command runs with, as text, where they travel apart from it (a Bind): shown to approvers. */
-  parameters?: () => Array<string | null>;
+  /**
+   * The values of each run the command stands for, as text, where they travel apart from it (PostgreSQL Binds): shown
+   * to approvers, and an approval covers exactly these runs.
+   */
+  runs?: () => Array<Array<string | null>>;
 }
 
 /** What the policy found in a command, kept with the decision in the recording, store and audit log. */

@@ -125,13 +125,13 @@ function hold(
 ): Verdict {
   const { session } = deps;
   const approvers = decision.approvers ?? { groups: [], count: 1 };
-  const parameters = command.parameters?.();
+  const runs = command.runs?.();
   const { request, decided } = deps.broker.request({
     sessionId: session.id,
     principal: session.principal,
     connection: session.connection,
     statement: command.text,
-    ...(parameters === undefined ? {} : { parameters }),
+    ...(runs === undefined ? {} : { runs }),
     actions: detail.actions,
     rule: rule ?? (session.stepMode ? 'step mode' : 'review'),
     approvers: { groups: [...approvers.groups], count: approvers.count },
@@ -142,7 +142,7 @@ function hold(
     type: 'approval.requested',
     requestId: request.id,
     text: command.text,
-    ...(parameters === undefined ? {} : { parameters }),
+    ...(runs === undefined ? {} : { runs }),
     rule,
     approvers,
     expiresAt: request.expiresAt,

@@ -135,8 +135,8 @@ ${APPEND_ONLY_TRIGGERS}`,
   },
   {
     version: 2,
-    name: 'parameter values of held statements',
-    sql: 'ALTER TABLE approvals ADD COLUMN parameters_json TEXT',
+    name: 'the values of held statements, per run',
+    sql: 'ALTER TABLE approvals ADD COLUMN runs_json TEXT',
   },
 ];
 

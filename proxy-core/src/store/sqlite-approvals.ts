@@ -23,7 +23,7 @@ interface ApprovalRow {
   created_at: string;
   expires_at: string;
   decided_at: string | null;
-  parameters_json: string | null;
+  runs_json: string | null;
 }
 
 interface VoteRow {
@@ -41,7 +41,7 @@ const MAX_LIMIT = 1000;
 export function sqliteApprovals(ctx: SqliteContext): ApprovalMethods {
   const { db } = ctx;
   const insert = db.prepare(`INSERT INTO approvals (id, session_id, principal, connection, statement, actions_json,
-    rule, required_count, approver_groups_json, status, created_at, expires_at, parameters_json)
+    rule, required_count, approver_groups_json, status, created_at, expires_at, runs_json)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`);
   const selectOne = db.prepare('SELECT * FROM approvals WHERE id = ?');
   const votesOf = db.prepare('SELECT * FROM approval_votes WHERE approval_id = ? ORDER BY at, approver');
@@ -93,7 +93,7 @@ export function sqliteApprovals(ctx: SqliteContext): ApprovalMethods {
           JSON.stringify(input.approverGroups),
           isoTime(input.createdAt ?? ctx.now().toISOString(), 'createdAt'),
           isoTime(input.expiresAt, 'expiresAt'),
-          input.parameters === undefined || input.parameters.length === 0 ? null : JSON.stringify(input.parameters),
+          input.runs === undefined || input.runs.length === 0 ? null : JSON.stringify(input.runs),
         );
       } catch (err) {
         rethrowConstraint(err, `approval request ${input.id}`);
@@ -166,7 +166,7 @@ function toApproval(row: ApprovalRow, votes: ApprovalVote[]): ApprovalRequest {
     principal: row.principal,
     connection: row.connection,
     statement: row.statement,
-    parameters: row.parameters_json === null ? [] : (JSON.parse(row.parameters_json) as Array<string | null>),
+    runs: row.runs_json === null ? [] : (JSON.parse(row.runs_json) as Array<Array<string | null>>),
     actions: parseJson(row.actions_json),
     rule: row.rule,
     requiredCount: row.required_count,

@@ -230,13 +230,16 @@ describe('approvals', () => {
     expect(() => store.recordApprovalVote('nope', v1)).toThrow(expect.objectContaining({ code: 'not_found' }));
   });
 
-  it('keeps the parameter values a statement runs with; none is an empty list', () => {
+  it('keeps the values of each run a request covers; none is an empty list', () => {
     const { store } = open();
     const s = store.createSession(base);
-    const withValues = store.createApproval({ ...request('ap-1', s.id), parameters: ['42', null, "it's"] });
-    expect(withValues.parameters).toEqual(['42', null, "it's"]);
-    expect(store.getApproval('ap-1')?.parameters).toEqual(['42', null, "it's"]);
-    expect(store.createApproval(request('ap-2', s.id)).parameters).toEqual([]);
+    const runs = [
+      ['42', null, "it's"],
+      ['43', 'x', null],
+    ];
+    expect(store.createApproval({ ...request('ap-1', s.id), runs }).runs).toEqual(runs);
+    expect(store.getApproval('ap-1')?.runs).toEqual(runs);
+    expect(store.createApproval(request('ap-2', s.id)).runs).toEqual([]);
   });
 
   it('expires, cancels and lists by status and session', () => {
@@ -266,12 +269,12 @@ describe('approvals', () => {
 });
 
 describe('opening', () => {
-  it('brings a database of the first schema up to date, its approval requests kept (without parameters)', () => {
+  it('brings a database of the first schema up to date, its approval requests kept (without values)', () => {
     const { path, store } = open();
     store.close();
     const raw = new BetterSqlite3(path);
     // What the first release left: schema v1, a request in it.
-    raw.exec('ALTER TABLE approvals DROP COLUMN parameters_json; DELETE FROM schema_migrations WHERE version > 1');
+    raw.exec('ALTER TABLE approvals DROP COLUMN runs_json; DELETE FROM schema_migrations WHERE version > 1');
     raw
       .prepare(`INSERT INTO sessions (id, protocol, connection, principal, groups_json, client_addr, upstream, started_at,
         status, recording) VALUES ('s1', 'postgres', 'c', 'agent-7', '[]', '127.0.0.1', 'u', '2030-01-01T00:00:00Z',
@@ -285,8 +288,8 @@ describe('opening', () => {
       .run();
     raw.close();
     const upgraded = openSqliteStore({ path, logger: silentLogger });
-    expect(upgraded.getApproval('old')).toMatchObject({ statement: 'DELETE FROM t', parameters: [] });
-    expect(upgraded.createApproval({ ...upgradedRequest, sessionId: 's1' }).parameters).toEqual(['7']);
+    expect(upgraded.getApproval('old')).toMatchObject({ statement: 'DELETE FROM t', runs: [] });
+    expect(upgraded.createApproval({ ...upgradedRequest, sessionId: 's1' }).runs).toEqual([['7']]);
     upgraded.close();
   });
 
@@ -313,7 +316,7 @@ const upgradedRequest = {
   principal: 'agent-7',
   connection: 'c',
   statement: 'DELETE FROM t WHERE id = $1',
-  parameters: ['7'],
+  runs: [['7']],
   actions: [],
   rule: 'r',
   requiredCount: 1,

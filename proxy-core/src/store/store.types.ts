@@ -145,8 +145,11 @@ export interface ApprovalRequest {
   principal: string;
   connection: string;
   statement: string;
-  /** The values the statement runs with, as text ($1 first; null is SQL NULL); empty when it has none. */
-  parameters: Array<string | null>;
+  /**
+   * The values of each run the request covers, as text ($1 first; null is SQL NULL): one run for a single statement,
+   * several for a batch of Binds the client sent at once; empty when the values are in the statement itself.
+   */
+  runs: Array<Array<string | null>>;
   actions: unknown;
   rule: string;
   requiredCount: number;
@@ -165,7 +168,7 @@ export interface NewApproval {
   principal: string;
   connection: string;
   statement: string;
-  parameters?: Array<string | null>;
+  runs?: Array<Array<string | null>>;
   actions: unknown;
   rule: string;
   requiredCount: number;

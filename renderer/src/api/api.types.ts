@@ -185,8 +185,11 @@ export interface Approval {
   principal: string;
   connection: string;
   statement: string;
-  /** The values the statement runs with ($1 first; null is SQL NULL), sent apart from it (a PostgreSQL Bind). */
-  parameters?: (string | null)[];
+  /**
+   * The values of each run the request covers ($1 first; null is SQL NULL), sent apart from the statement (PostgreSQL
+   * Binds): one run, or the rows of a batch the agent sent at once. Absent or empty when the values are in the text.
+   */
+  runs?: (string | null)[][];
   actions: unknown[];
   rule: string;
   status: ApprovalStatus;

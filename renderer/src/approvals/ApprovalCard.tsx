@@ -92,18 +92,7 @@ export function ApprovalCard({ approval, showSession = false }: ApprovalCardProp
         </dd>
       </dl>
       <SqlView sql={approval.statement} maxLines={10} label="Held statement" />
-      {approval.parameters !== undefined && approval.parameters.length > 0 && (
-        <dl className="approval-parameters" aria-label="Parameters">
-          {approval.parameters.map((value, i) => (
-            // Parameters are positional: $1, $2, …
-            // biome-ignore lint/suspicious/noArrayIndexKey: see above
-            <div key={i}>
-              <dt>${i + 1}</dt>
-              <dd className={value === null ? 'muted' : undefined}>{value ?? 'NULL'}</dd>
-            </div>
-          ))}
-        </dl>
-      )}
+      <RunValues runs={approval.runs ?? []} />
       {approval.actions.length > 0 && (
         <ul className="actions" aria-label="Actions">
           {approval.actions.map((action, i) => (
@@ -143,5 +132,63 @@ export function ApprovalCard({ approval, showSession = false }: ApprovalCardProp
         </p>
       )}
     </article>
+  );
+}
+
+/** Runs of a batch shown on a card before "… N more runs". */
+const MAX_RUNS_SHOWN = 20;
+
+/** The values the held statement runs with: $1, $2… of one run, or a table of the runs of a batch. */
+function RunValues({ runs }: { runs: (string | null)[][] }) {
+  const [first] = runs;
+  if (first === undefined || first.length === 0) return null;
+  const value = (v: string | null) => <span className={v === null ? 'muted' : undefined}>{v ?? 'NULL'}</span>;
+  if (runs.length === 1)
+    return (
+      <dl className="approval-parameters" aria-label="Parameters">
+        {first.map((v, i) => (
+          // Parameters are positional: $1, $2, …
+          // biome-ignore lint/suspicious/noArrayIndexKey: see above
+          <div key={i}>
+            <dt>${i + 1}</dt>
+            <dd>{value(v)}</dd>
+          </div>
+        ))}
+      </dl>
+    );
+  return (
+    <div className="approval-runs">
+      <p>
+        <strong>{runs.length} runs</strong> of this statement, sent together: one decision covers them all.
+      </p>
+      <table aria-label="Runs">
+        <thead>
+          <tr>
+            <th scope="col">#</th>
+            {first.map((_, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: positional
+              <th key={i} scope="col">
+                ${i + 1}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {runs.slice(0, MAX_RUNS_SHOWN).map((run, r) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: runs are positional too
+            <tr key={r}>
+              <td className="muted">{r + 1}</td>
+              {run.map((v, i) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: positional
+                <td key={i}>{value(v)}</td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {runs.length > MAX_RUNS_SHOWN && (
+        <p className="muted">… {runs.length - MAX_RUNS_SHOWN} more runs (all of them are in the request)</p>
+      )}
+    </div>
   );
 }

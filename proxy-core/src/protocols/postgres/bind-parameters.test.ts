@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bindParameterTexts } from './bind-parameters';
+import { bindParameterTexts, bindRuns } from './bind-parameters';
 import { BufferWriter, FrontendCode } from './codec';
 import { bind } from './codec/testing/frontend-messages';
 
@@ -55,5 +55,25 @@ describe('bindParameterTexts: what approvers see of a Bind', () => {
       /^\(the parameters could not be read: bind message has 3 parameter formats but 1 parameters\)$/,
     );
     expect(bindParameterTexts(Buffer.from([0x41]))[0]).toMatch(/could not be read/);
+  });
+});
+
+describe('bindRuns: the runs of a batch an approval shows', () => {
+  it('shows each run, decoded by the types the Parse named', () => {
+    const runs = [1, 2, 3].map((i) => payloadOf(rawBind([1], [Buffer.from([0, 0, 0, i])])));
+    expect(bindRuns(runs, [23])).toEqual([['1'], ['2'], ['3']]);
+  });
+
+  it('stops at 64 KiB of values, but always shows the first run', () => {
+    const big = payloadOf(rawBind([], [Buffer.alloc(900, 'v')]));
+    const runs = bindRuns(Array.from({ length: 100 }, () => big));
+    expect(runs.length).toBe(72); // 72 × 900 characters fit in 65 536, 73 do not
+    const huge = payloadOf(
+      rawBind(
+        [],
+        Array.from({ length: 100 }, () => Buffer.alloc(1000, 'h')),
+      ),
+    );
+    expect(bindRuns([huge, huge])).toHaveLength(1);
   });
 });

@@ -4,6 +4,8 @@ import { binaryValueText } from './codec/binary-values';
 /** At most this many parameters, and characters of each, are shown to approvers. */
 const MAX_PARAMETERS = 100;
 const MAX_CHARS = 1000;
+/** The values of several runs shown together stay within this many characters (the first run is always shown). */
+const MAX_RUNS_CHARS = 64 * 1024;
 
 /**
  * A Bind's parameter values as approvers read them: a text-format value as its text, a binary one as PostgreSQL
@@ -31,4 +33,20 @@ export function bindParameterTexts(payload: Uint8Array, paramTypes: readonly num
   });
   if (params.length > MAX_PARAMETERS) shown.push(`(${params.length - MAX_PARAMETERS} more parameters not shown)`);
   return shown;
+}
+
+/**
+ * The values of several Binds of one statement (a batch the client sent at once), as many runs as fit in
+ * MAX_RUNS_CHARS and at least the first: an approval covers exactly the runs it shows.
+ */
+export function bindRuns(payloads: readonly Uint8Array[], paramTypes?: readonly number[]): Array<Array<string | null>> {
+  const runs: Array<Array<string | null>> = [];
+  let chars = 0;
+  for (const payload of payloads) {
+    const run = bindParameterTexts(payload, paramTypes);
+    chars += run.reduce((n, v) => n + (v?.length ?? 4), 0);
+    if (runs.length > 0 && chars > MAX_RUNS_CHARS) break;
+    runs.push(run);
+  }
+  return runs;
 }

@@ -1,8 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { serializeQuery, serializeSync } from './codec';
-import { frameOf } from './codec/testing/frames';
+import { frameOf, framesOf } from './codec/testing/frames';
 import { bind, close, execute, parse } from './codec/testing/frontend-messages';
-import { type ExtendedState, frontendCommand, judgedForBatch, reviewWhenRun } from './frontend-commands';
+import {
+  bindsAhead,
+  coverRuns,
+  type ExtendedState,
+  frontendCommand,
+  judgedForBatch,
+  reviewWhenRun,
+} from './frontend-commands';
 
 const fresh = (): ExtendedState => ({ statements: new Map(), skipUntilSync: false });
 const run = (state: ExtendedState, ...messages: Uint8Array[]) =>
@@ -46,6 +53,32 @@ describe('frontendCommand: which messages are commands', () => {
     judgedForBatch(s, 'ins');
     expect(run(s, execute(), bind('', 'ins', ['2']), execute(), serializeSync())).toEqual([{}, {}, {}, {}]);
     expect(run(s, bind('', 'ins', ['3']))).toEqual([{ text: 'INSERT INTO t VALUES ($1)', via: 'bind', name: 'ins' }]);
+  });
+
+  it('an approval covers exactly the runs it showed: the next Binds of its statement in the batch, no more', () => {
+    const s = fresh();
+    run(s, parse('ins', 'INSERT INTO t VALUES ($1)'), serializeSync());
+    const judged = { text: 'INSERT INTO t VALUES ($1)', via: 'bind', name: 'ins' };
+    expect(run(s, bind('', 'ins', ['1']))).toEqual([judged]);
+    coverRuns(s, 'ins', 3); // the approval showed this run and the next two
+    expect(run(s, execute(), bind('', 'ins', ['2']), execute(), bind('', 'ins', ['3']))).toEqual([{}, {}, {}, {}]);
+    expect(run(s, bind('', 'ins', ['4']))).toEqual([judged]); // sent after the approval was asked: asked again
+    coverRuns(s, 'ins', 5);
+    run(s, serializeSync());
+    expect(run(s, bind('', 'ins', ['5']))).toEqual([judged]); // not beyond the Sync
+  });
+
+  it('bindsAhead: the Binds of a statement behind a held one, up to the Sync or a redefinition', () => {
+    const ahead = (...messages: Uint8Array[]) =>
+      bindsAhead(framesOf(Buffer.concat(messages)), 'ins').map((f) => Buffer.from(f.bytes));
+    const [b2, b3, other] = [bind('', 'ins', ['2']), bind('', 'ins', ['3']), bind('', 'x', ['9'])];
+    expect(ahead(execute(), b2, execute(), other, execute(), b3, execute(), serializeSync(), bind('', 'ins'))).toEqual([
+      Buffer.from(b2),
+      Buffer.from(b3),
+    ]);
+    expect(ahead(b2, parse('ins', 'DELETE FROM t'), b3)).toEqual([Buffer.from(b2)]);
+    expect(ahead(b2, close('S', 'ins'), b3)).toEqual([Buffer.from(b2)]);
+    expect(ahead(b2, close('S', 'x'), b3)).toEqual([Buffer.from(b2), Buffer.from(b3)]);
   });
 
   it('a Bind of a statement it never saw parsed (an SQL PREPARE) is judged as the EXECUTE that runs it', () => {

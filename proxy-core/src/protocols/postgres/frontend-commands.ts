@@ -16,6 +16,8 @@ export interface ExtendedState {
   skipUntilSync: boolean;
   /** Statements judged since the last Sync, at a Parse or a Bind: their further Binds in this batch are not. */
   batchJudged?: Set<string>;
+  /** Statement → how many of its next Binds in this batch an approval already covers (it showed their values). */
+  batchCovered?: Map<string, number>;
 }
 
 export interface FrontendCommand {
@@ -61,6 +63,7 @@ export function frontendCommand(frame: PgFrame, state: ExtendedState): FrontendC
       state.statements.set(parse.name, { sql: parse.query, paramTypes: parse.paramTypes });
       state.batchJudged ??= new Set();
       state.batchJudged.add(parse.name);
+      state.batchCovered?.delete(parse.name);
       return { text: parse.query, via: 'parse', name: parse.name };
     }
     case FrontendCode.Bind: {
@@ -69,6 +72,11 @@ export function frontendCommand(frame: PgFrame, state: ExtendedState): FrontendC
       r.cstring(); // the portal
       const name = r.cstring();
       if (state.batchJudged?.has(name)) return NONE;
+      const covered = state.batchCovered?.get(name) ?? 0;
+      if (covered > 0) {
+        state.batchCovered?.set(name, covered - 1);
+        return NONE;
+      }
       // A statement prepared with SQL PREPARE shares the namespace: it is judged as the EXECUTE that would run it.
       return { text: state.statements.get(name)?.sql ?? `EXECUTE "${name.replaceAll('"', '""')}"`, via: 'bind', name };
     }
@@ -79,6 +87,7 @@ export function frontendCommand(frame: PgFrame, state: ExtendedState): FrontendC
     }
     case FrontendCode.Sync:
       state.batchJudged?.clear();
+      state.batchCovered?.clear();
       return NONE;
     case FrontendCode.FunctionCall:
       return {
@@ -99,10 +108,42 @@ export function reviewWhenRun(state: ExtendedState, statement: string): void {
 }
 
 /**
- * A Bind of `statement` was allowed or approved: like a Parse judged in this batch, the decision covers its other runs
- * up to the next Sync (a JDBC batch, psycopg's executemany: one approval, not one per row).
+ * A Bind of `statement` was allowed: like a Parse judged in this batch, the decision covers its other runs up to the
+ * next Sync (a JDBC batch, psycopg's executemany).
  */
 export function judgedForBatch(state: ExtendedState, statement: string): void {
   state.batchJudged ??= new Set();
   state.batchJudged.add(statement);
+}
+
+/**
+ * An approval of a Bind of `statement` showed the values of `runs` runs: the approved one and the next `runs - 1`
+ * Binds of it in this batch (see {@link bindsAhead}), which are not asked again.
+ */
+export function coverRuns(state: ExtendedState, statement: string, runs: number): void {
+  if (runs <= 1) return;
+  state.batchCovered ??= new Map();
+  state.batchCovered.set(statement, runs - 1);
+}
+
+/**
+ * The Binds of `statement` among `frames` (what the client sent behind a held Bind of it), up to the batch's Sync or
+ * a Parse or Close that redefines the name: the further runs of the same statement that an approval can show.
+ */
+export function bindsAhead(frames: readonly PgFrame[], statement: string): PgFrame[] {
+  const out: PgFrame[] = [];
+  try {
+    for (const frame of frames) {
+      if (frame.code === FrontendCode.Sync) break;
+      const r = new BufferReader(frame.payload);
+      if (frame.code === FrontendCode.Bind) {
+        r.cstring(); // the portal
+        if (r.cstring() === statement) out.push(frame);
+      } else if (frame.code === FrontendCode.Parse && r.cstring() === statement) break;
+      else if (frame.code === FrontendCode.Close && r.byte() === 0x53 && r.cstring() === statement) break;
+    }
+  } catch {
+    // A malformed message: the runs before it are the ones shown; the server refuses the rest.
+  }
+  return out;
 }

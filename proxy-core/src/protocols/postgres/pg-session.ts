@@ -6,7 +6,7 @@ import type { Logger } from '../../logger';
 import type { CommandGate, Verdict } from '../../pipeline/command-gate.types';
 import type { OpenSessionInput, RecordedSession } from '../../pipeline/recorded-session.types';
 import { decidedAnnotation, notApprovedWhy } from '../../pipeline/review-outcome';
-import { bindParameterTexts } from './bind-parameters';
+import { bindRuns } from './bind-parameters';
 import type { CancelRegistry } from './cancel-registry';
 import { joined } from './coalesce';
 import {
@@ -14,6 +14,7 @@ import {
   FrontendCode,
   MessageFramer,
   PgError,
+  type PgFrame,
   ProtocolError,
   parseStartupPacket,
   pgNotice,
@@ -25,7 +26,14 @@ import {
   serializeParameterStatus,
   serializeReadyForQuery,
 } from './codec';
-import { type ExtendedState, frontendCommand, judgedForBatch, reviewWhenRun } from './frontend-commands';
+import {
+  bindsAhead,
+  coverRuns,
+  type ExtendedState,
+  frontendCommand,
+  judgedForBatch,
+  reviewWhenRun,
+} from './frontend-commands';
 import { ResponseSequencer } from './response-sequencer';
 import type { ResultMasker } from './result-masker.types';
 import { checkStartupParams } from './startup-options';
@@ -93,6 +101,8 @@ export class PgSession {
   private authTimer: NodeJS.Timeout | undefined;
   /** The approval request of a held statement: nothing more from the client is processed until it is decided. */
   private heldRequest: string | undefined;
+  /** How many runs the approval request being made shows the values of (see runsFrom). */
+  private shownRuns = 0;
   /** Messages forwarded since the last Query or Sync: the upstream owes an answer the client never asked for. */
   private unsynced = 0;
   private upstreamHandlers:
@@ -458,12 +468,7 @@ export class PgSession {
         frame: n,
         ...(command.name === undefined ? {} : { name: command.name }),
         ...(preparesOnly ? { preparesOnly } : {}),
-        ...(command.via === 'bind'
-          ? {
-              parameters: () =>
-                bindParameterTexts(frame.payload, this.extended.statements.get(command.name ?? '')?.paramTypes),
-            }
-          : {}),
+        ...(command.via === 'bind' ? { runs: () => this.runsFrom(frame, command.name ?? '') } : {}),
       });
       // A Parse whose runs are reviewed is not the command: each run (its Bind) is, and is recorded then.
       if (verdict.outcome !== 'allow' || !verdict.heldWhenRun)
@@ -491,6 +496,7 @@ export class PgSession {
       this.writeUpstream(upstream, out);
       out.length = 0;
       this.hold(frame.code, frame.bytes.slice(), verdict, toClient, command.via === 'bind' ? command.name : undefined);
+      this.shownRuns = 0;
       break;
     }
     this.writeUpstream(upstream, out);
@@ -523,6 +529,7 @@ export class PgSession {
     boundStatement: string | undefined,
   ): void {
     this.heldRequest = verdict.requestId;
+    const shown = this.shownRuns;
     this.client.pause();
     toClient.push(pgNotice(verdict.notice, { code: '01000' }));
     verdict.decided.then(
@@ -534,7 +541,7 @@ export class PgSession {
         const replies: Uint8Array[] = [];
         if (outcome.approved) {
           // Exactly the bytes that were approved, once.
-          if (boundStatement !== undefined) judgedForBatch(this.extended, boundStatement);
+          if (boundStatement !== undefined) coverRuns(this.extended, boundStatement, shown);
           if (code === FrontendCode.Query) this.sequencer.forwardedSyncPoint();
           this.masker?.forwarded({ code, payload: bytes.subarray(5), bytes });
           this.writeUpstream(this.upstream as UpstreamConnection, [bytes]);
@@ -574,6 +581,21 @@ export class PgSession {
     this.gate?.withdraw(this.heldRequest);
     // Statements sent before the held one may still run upstream: then the cancel goes on to them.
     return this.nothingInFlight();
+  }
+
+  /**
+   * The values of the runs a held Bind stands for, as the approver sees them: its own, and those of the Binds of the
+   * same statement the client already sent behind it in the batch (a JDBC batch, executemany), which the approval
+   * then covers (`shownRuns`).
+   */
+  private runsFrom(bind: PgFrame, statement: string): Array<Array<string | null>> {
+    const ahead = bindsAhead(this.framer.peek(MAX_RUNS_AHEAD), statement);
+    const runs = bindRuns(
+      [bind, ...ahead].map((f) => f.payload),
+      this.extended.statements.get(statement)?.paramTypes,
+    );
+    this.shownRuns = runs.length;
+    return runs;
   }
 
   private writeUpstream(upstream: UpstreamConnection, out: Uint8Array[]): void {
@@ -698,3 +720,5 @@ export class PgSession {
 }
 
 const TX_IDLE = 0x49; // 'I'
+/** How many messages behind a held Bind are looked at for more runs of its statement. */
+const MAX_RUNS_AHEAD = 10_000;

@@ -98,6 +98,26 @@ describe('MessageFramer', () => {
     expect(framer.next()).toMatchObject({ code: 0x51, bytes: query });
   });
 
+  it('peeks at whole buffered messages without consuming them, however they are split', () => {
+    for (const size of [1, 3, 7, 64, stream.length]) {
+      const framer = new MessageFramer({ startup: false, maxMessageSize: 1 << 20 });
+      for (let i = 0; i < stream.length - 2; i += size)
+        framer.push(stream.subarray(i, Math.min(i + size, stream.length - 2)));
+      const first = framer.next() as PgFrame;
+      expect(same(first.bytes, query)).toBe(true);
+      const peeked = framer.peek(10);
+      // The last Sync is not whole yet: three messages are.
+      expect(peeked.map((f) => f.code)).toEqual([0x53, 0x44, 0x64]);
+      expect(peeked.every((f, i) => same(f.bytes, messages[i + 1] as Uint8Array))).toBe(true);
+      expect(framer.peek(1)).toHaveLength(1);
+      framer.push(stream.subarray(stream.length - 2));
+      expect(drain(framer).map((f) => f.code)).toEqual([0x53, 0x44, 0x64, 0x53]);
+    }
+    const startup = new MessageFramer({ startup: true, maxMessageSize: 1 << 20 });
+    startup.push(stream);
+    expect(startup.peek(10)).toEqual([]);
+  });
+
   describe('absurd lengths', () => {
     const typed = (length: number) => new BufferList().addChar('Q').addInt32(length).join();
     const untyped = (length: number) => new BufferList().addInt32(length).join();

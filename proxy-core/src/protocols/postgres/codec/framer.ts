@@ -76,6 +76,49 @@ export class MessageFramer {
     return { code, payload: bytes.subarray(headerSize), bytes };
   }
 
+  /**
+   * Up to `limit` whole messages already buffered behind those `next()` returned, without consuming them (a held
+   * statement's session looks at what the client sent after it). Stops at an impossible length, which `next()` will
+   * report.
+   */
+  peek(limit: number): PgFrame[] {
+    if (this.startup) return [];
+    const out: PgFrame[] = [];
+    let pos = 0;
+    while (out.length < limit && this.total - pos >= 5) {
+      const length =
+        ((this.byteAt(pos + 1) << 24) |
+          (this.byteAt(pos + 2) << 16) |
+          (this.byteAt(pos + 3) << 8) |
+          this.byteAt(pos + 4)) >>>
+        0;
+      if (length < 4 || length > this.maxMessageSize || this.total - pos < length + 1) break;
+      const bytes = this.copy(pos, length + 1);
+      out.push({ code: bytes[0] as number, payload: bytes.subarray(5), bytes });
+      pos += length + 1;
+    }
+    return out;
+  }
+
+  /** A copy of `size` unread bytes from logical position `pos`. */
+  private copy(pos: number, size: number): Uint8Array {
+    const out = new Uint8Array(size);
+    let skip = this.headOffset + pos;
+    let written = 0;
+    for (let i = this.head; i < this.chunks.length && written < size; i++) {
+      const chunk = this.chunks[i] as Uint8Array;
+      if (skip >= chunk.length) {
+        skip -= chunk.length;
+        continue;
+      }
+      const n = Math.min(chunk.length - skip, size - written);
+      out.set(chunk.subarray(skip, skip + n), written);
+      written += n;
+      skip = 0;
+    }
+    return out;
+  }
+
   private checkLength(code: number, length: number): void {
     if (this.startup) {
       const body = length - 4;
