@@ -163,6 +163,26 @@ describe('live supervision', () => {
     await checker.end();
   });
 
+  test("another agent's statements while one is held do not touch it (the demo's PGlite serves both on one backend)", async () => {
+    const { page, vigil } = e2e;
+    await openView(page, vigil.apiUrl, '#/approvals');
+    const [held, other] = [await connectAgent(vigil), await connectAgent(vigil)];
+    e2e.agents.push(held, other);
+    const update = track(sendQuery(held, 'UPDATE orders SET status = $1 WHERE id = $2', ['packed', 5]));
+    const { card } = await newPendingCard();
+    await expect(card.locator('.approval-parameters dd').allTextContents()).resolves.toEqual(['packed', '5']);
+    // Meanwhile the other agent prepares and runs statements of its own, unnamed ones included.
+    expect((await other.query('SELECT count(*)::int AS n FROM orders WHERE id > $1', [0])).rows).toEqual([{ n: 5 }]);
+    expect(
+      (await other.query({ name: 'by-id', text: 'SELECT id FROM orders WHERE id = $1', values: [3] })).rows,
+    ).toEqual([{ id: 3 }]);
+    await card.getByRole('button', { name: 'Approve', exact: true }).click();
+    const outcome = await outcomeWithin(update.outcome);
+    expect(outcome.ok ? outcome.result.rowCount : outcome.error).toBe(1);
+    expect((await other.query('SELECT status FROM orders WHERE id = 5')).rows).toEqual([{ status: 'packed' }]);
+    await Promise.all([held.end(), other.end()]);
+  });
+
   test('the live session view shows both decisions, and the session ends live when the agent disconnects', async () => {
     const { page, vigil } = e2e;
     await openView(page, vigil.apiUrl, `#/sessions/${sessionId}`);

@@ -12,10 +12,10 @@ export interface CommandToCheck {
   /** The prepared statement a Parse creates or a Bind runs ('' = unnamed), where the protocol has them. */
   name?: string;
   /**
-   * The command only prepares what later commands run (a PostgreSQL Parse): a review is for each of those runs, so
-   * none is requested now (see `heldWhenRun` in the verdict).
+   * Whether the command only prepares what later commands run (a PostgreSQL Parse sent without them): a review is
+   * then for each of those runs, so none is requested now (see `heldWhenRun` in the verdict). Asked only for a review.
    */
-  preparesOnly?: boolean;
+  preparesOnly?: () => boolean;
   /**
    * The values of each run the command stands for, as text, where they travel apart from it (PostgreSQL Binds): shown
    * to approvers, and an approval covers exactly these runs.

@@ -74,7 +74,7 @@ export function createPolicyGate(deps: PolicyGateDeps): CommandGate {
       }
       const rule = decision.rule?.name ?? null;
       // Preparing runs nothing: a review waits for the run (an Execute), where the approver decides it.
-      const heldWhenRun = decision.outcome === 'review' && command.preparesOnly === true;
+      const heldWhenRun = decision.outcome === 'review' && command.preparesOnly?.() === true;
       const detail: VerdictDetail = {
         reason: heldWhenRun ? `${decision.reason}; held when it runs` : decision.reason,
         statements: found.statements ?? found.kinds.map((kind) => ({ kind, tables: [] })),

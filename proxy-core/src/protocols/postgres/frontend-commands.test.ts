@@ -60,7 +60,7 @@ describe('frontendCommand: which messages are commands', () => {
     run(s, parse('ins', 'INSERT INTO t VALUES ($1)'), serializeSync());
     const judged = { text: 'INSERT INTO t VALUES ($1)', via: 'bind', name: 'ins' };
     expect(run(s, bind('', 'ins', ['1']))).toEqual([judged]);
-    coverRuns(s, 'ins', 3); // the approval showed this run and the next two
+    coverRuns(s, 'ins', 2); // the approval showed this run and the next two
     expect(run(s, execute(), bind('', 'ins', ['2']), execute(), bind('', 'ins', ['3']))).toEqual([{}, {}, {}, {}]);
     expect(run(s, bind('', 'ins', ['4']))).toEqual([judged]); // sent after the approval was asked: asked again
     coverRuns(s, 'ins', 5);
@@ -79,6 +79,17 @@ describe('frontendCommand: which messages are commands', () => {
     expect(ahead(b2, parse('ins', 'DELETE FROM t'), b3)).toEqual([Buffer.from(b2)]);
     expect(ahead(b2, close('S', 'ins'), b3)).toEqual([Buffer.from(b2)]);
     expect(ahead(b2, close('S', 'x'), b3)).toEqual([Buffer.from(b2), Buffer.from(b3)]);
+  });
+
+  it('an approval at a Parse covers the runs it showed, not the whole batch as an allowed Parse does', () => {
+    const s = fresh();
+    run(s, parse('ins', 'INSERT INTO t VALUES ($1)'));
+    coverRuns(s, 'ins', 1);
+    expect(run(s, bind('', 'ins', ['1']), execute(), bind('', 'ins', ['2']))).toEqual([
+      {},
+      {},
+      { text: 'INSERT INTO t VALUES ($1)', via: 'bind', name: 'ins' },
+    ]);
   });
 
   it('a Bind of a statement it never saw parsed (an SQL PREPARE) is judged as the EXECUTE that runs it', () => {

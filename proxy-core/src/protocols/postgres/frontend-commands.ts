@@ -117,13 +117,14 @@ export function judgedForBatch(state: ExtendedState, statement: string): void {
 }
 
 /**
- * An approval of a Bind of `statement` showed the values of `runs` runs: the approved one and the next `runs - 1`
- * Binds of it in this batch (see {@link bindsAhead}), which are not asked again.
+ * An approval (of a Parse or a Bind of `statement`) showed the values of the next `runs` Binds of it in this batch
+ * (see {@link bindsAhead}): they are not asked again; any after them are. It replaces the Parse's cover of the batch.
  */
 export function coverRuns(state: ExtendedState, statement: string, runs: number): void {
-  if (runs <= 1) return;
+  state.batchJudged?.delete(statement);
+  if (runs <= 0) return;
   state.batchCovered ??= new Map();
-  state.batchCovered.set(statement, runs - 1);
+  state.batchCovered.set(statement, runs);
 }
 
 /**

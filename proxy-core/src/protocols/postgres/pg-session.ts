@@ -461,14 +461,19 @@ export class PgSession {
         this.refuse(frame.code, `Vigil ${maskDenial}`, toClient);
         continue;
       }
-      const preparesOnly = frame.code === FrontendCode.Parse;
+      const statement = command.name ?? '';
+      const parse = frame.code === FrontendCode.Parse;
       const verdict = (this.gate as CommandGate).check({
         text: command.text,
         via: command.via ?? 'query',
         frame: n,
         ...(command.name === undefined ? {} : { name: command.name }),
-        ...(preparesOnly ? { preparesOnly } : {}),
-        ...(command.via === 'bind' ? { runs: () => this.runsFrom(frame, command.name ?? '') } : {}),
+        // A Parse whose runs the client already sent in this batch is held with them: nothing of the batch reaches
+        // the server before the decision. Alone in its batch, it only prepares: its runs are held when they come.
+        ...(parse ? { preparesOnly: () => this.runsAhead(statement).length === 0 } : {}),
+        ...(parse || command.via === 'bind'
+          ? { runs: () => this.runsShown(parse ? undefined : frame, statement) }
+          : {}),
       });
       // A Parse whose runs are reviewed is not the command: each run (its Bind) is, and is recorded then.
       if (verdict.outcome !== 'allow' || !verdict.heldWhenRun)
@@ -495,8 +500,11 @@ export class PgSession {
       // Review: flush what came before, hold this message (and everything behind it) until decided.
       this.writeUpstream(upstream, out);
       out.length = 0;
-      this.hold(frame.code, frame.bytes.slice(), verdict, toClient, command.via === 'bind' ? command.name : undefined);
+      // The runs shown besides the held message (which is one of them if it is a Bind) are not asked again.
+      const covered =
+        parse || command.via === 'bind' ? { statement, runs: this.shownRuns - (parse ? 0 : 1) } : undefined;
       this.shownRuns = 0;
+      this.hold(frame.code, frame.bytes.slice(), verdict, toClient, covered);
       break;
     }
     this.writeUpstream(upstream, out);
@@ -526,10 +534,9 @@ export class PgSession {
     bytes: Uint8Array,
     verdict: Extract<Verdict, { outcome: 'review' }>,
     toClient: Uint8Array[],
-    boundStatement: string | undefined,
+    covered: { statement: string; runs: number } | undefined,
   ): void {
     this.heldRequest = verdict.requestId;
-    const shown = this.shownRuns;
     this.client.pause();
     toClient.push(pgNotice(verdict.notice, { code: '01000' }));
     verdict.decided.then(
@@ -541,7 +548,7 @@ export class PgSession {
         const replies: Uint8Array[] = [];
         if (outcome.approved) {
           // Exactly the bytes that were approved, once.
-          if (boundStatement !== undefined) coverRuns(this.extended, boundStatement, shown);
+          if (covered !== undefined) coverRuns(this.extended, covered.statement, covered.runs);
           if (code === FrontendCode.Query) this.sequencer.forwardedSyncPoint();
           this.masker?.forwarded({ code, payload: bytes.subarray(5), bytes });
           this.writeUpstream(this.upstream as UpstreamConnection, [bytes]);
@@ -583,15 +590,20 @@ export class PgSession {
     return this.nothingInFlight();
   }
 
+  /** The Binds of `statement` the client already sent behind the message being judged, up to the batch's Sync. */
+  private runsAhead(statement: string): PgFrame[] {
+    return bindsAhead(this.framer.peek(MAX_RUNS_AHEAD), statement);
+  }
+
   /**
-   * The values of the runs a held Bind stands for, as the approver sees them: its own, and those of the Binds of the
-   * same statement the client already sent behind it in the batch (a JDBC batch, executemany), which the approval
-   * then covers (`shownRuns`).
+   * The values of the runs a held Parse or Bind stands for, as the approver sees them: the Bind's own (`bind`), and
+   * those of the Binds of the same statement the client already sent behind it in the batch (a JDBC batch,
+   * executemany). The approval covers exactly these (`shownRuns`).
    */
-  private runsFrom(bind: PgFrame, statement: string): Array<Array<string | null>> {
-    const ahead = bindsAhead(this.framer.peek(MAX_RUNS_AHEAD), statement);
+  private runsShown(bind: PgFrame | undefined, statement: string): Array<Array<string | null>> {
+    const frames = bind ? [bind, ...this.runsAhead(statement)] : this.runsAhead(statement);
     const runs = bindRuns(
-      [bind, ...ahead].map((f) => f.payload),
+      frames.map((f) => f.payload),
       this.extended.statements.get(statement)?.paramTypes,
     );
     this.shownRuns = runs.length;
