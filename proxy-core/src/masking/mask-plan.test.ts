@@ -209,6 +209,12 @@ describe('side channels and sinks', () => {
 });
 
 describe('unknown lineage', () => {
+  it('a column no relation has (a typo) is refused by name', () => {
+    expect(masked('select id from customers order by created', 1)).toBe(
+      'deny: ORDER BY uses data of unknown lineage: no relation of the statement has a column created, as Vigil last read the catalog (masking policy)',
+    );
+  });
+
   it('denies by default and masks with lineage: mask', () => {
     expect(masked('select * from mystery', 3)).toMatch(/^deny: .*relation public\.mystery is not in the catalog/);
     expect(masked('select * from mystery', 3, { ...POLICY, lineage: 'mask' })).toEqual([0, 1, 2]);

@@ -36,7 +36,8 @@ function columnRefLineage(ref: NodeOf<'ColumnRef'>, scope: Scope): Lineage {
   const found = resolveColumnRef(ref, scope);
   if (found) return found;
   const name = stringsOf(ref.fields).join('.');
-  return unknownLineage(`column ${name} could not be resolved`);
+  // Most often a misspelt name: say which, and that the database was not asked.
+  return unknownLineage(`no relation of the statement has a column ${name}, as Vigil last read the catalog`);
 }
 
 function funcCallLineage(call: NodeOf<'FuncCall'>, scope: Scope, ctx: LineageContext, acc: MutableLineage): void {
