@@ -375,14 +375,16 @@ describe('the extended protocol: one approval per run of a statement', () => {
     expect(approvals.requests.slice(0, 2).map((a) => a.runs)).toEqual([ids(1001), ids(1051)]);
   }, 60_000);
 
-  it('a Bind of a statement an SQL PREPARE made is judged as what it runs, each time', async () => {
+  it('an SQL PREPARE is not held; a Bind or an EXECUTE of it is judged as what it runs, each time', async () => {
     const wire = await openHarnessWire(h);
-    // One approval for the PREPARE (judged as the DELETE it prepares) …
+    // The PREPARE runs nothing: it is not held (each run of it is) …
+    const before = h.gateway.store.listApprovals({}).length;
     wire.send(query('PREPARE gone (int) AS DELETE FROM orders WHERE id = $1'));
-    h.gateway.broker.decide((await pendingFor(/PREPARE gone/)).id, approver('alice'), 'approve', '');
     await wire.readyCount(1);
+    expect(wire.text()).toContain('PREPARE');
+    expect(h.gateway.store.listApprovals({}).length).toBe(before);
     wire.clear();
-    // … does not let the protocol run it unasked: the Bind is held, judged as the DELETE it runs.
+    // … and the protocol cannot run it unasked: the Bind is held, judged as the DELETE it runs.
     await h.cluster.query("INSERT INTO orders VALUES (20, 'kept')");
     wire.send(bind('', 'gone', ['20']), execute(), sync());
     const held = await pendingFor(/^EXECUTE "gone"$/);
@@ -392,6 +394,16 @@ describe('the extended protocol: one approval per run of a statement', () => {
     await wire.readyCount(1);
     expect(wire.text()).toContain('not this one');
     expect(await count('orders WHERE id = 20')).toBe(1);
+    // EXECUTE by SQL is one run: one approval, then it runs.
+    wire.clear();
+    wire.send(query('EXECUTE gone(20)'));
+    const run = await pendingFor(/^EXECUTE gone\(20\)$/);
+    expect(run.actions).toContain('delete orders → review (review-writes#4)');
+    h.gateway.broker.decide(run.id, approver('alice'), 'approve', '');
+    await wire.readyCount(1);
+    expect(wire.text()).toContain('DELETE 1');
+    expect(await count('orders WHERE id = 20')).toBe(0);
+    expect(h.gateway.store.listApprovals({}).length).toBe(before + 2);
     wire.close();
   });
 });

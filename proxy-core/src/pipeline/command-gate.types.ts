@@ -12,8 +12,9 @@ export interface CommandToCheck {
   /** The prepared statement a Parse creates or a Bind runs ('' = unnamed), where the protocol has them. */
   name?: string;
   /**
-   * Whether the command only prepares what later commands run (a PostgreSQL Parse sent without them): a review is
-   * then for each of those runs, so none is requested now (see `heldWhenRun` in the verdict). Asked only for a review.
+   * Whether the command only prepares what later commands run (a PostgreSQL Parse sent without them; an SQL PREPARE
+   * is known as such by the interpreter): a review is then for each of those runs, so none is requested now (see
+   * `heldWhenRun` in the verdict). Asked only for a review.
    */
   preparesOnly?: () => boolean;
   /**

@@ -14,6 +14,8 @@ export interface Interpretation {
   empty?: boolean;
   /** Allowed read-only commands are kept in the recording only; everything else is audited too. */
   readOnly: boolean;
+  /** The command only prepares what later commands run (SQL PREPARE): a review waits for those runs. */
+  preparesOnly?: boolean;
   /** Short names of what the command does, for the audit log (statement kinds, programs, methods). */
   kinds: string[];
   /** Per statement (or program, request): its kind and the tables (paths) it touches. */
@@ -74,7 +76,8 @@ export function createPolicyGate(deps: PolicyGateDeps): CommandGate {
       }
       const rule = decision.rule?.name ?? null;
       // Preparing runs nothing: a review waits for the run (an Execute), where the approver decides it.
-      const heldWhenRun = decision.outcome === 'review' && command.preparesOnly?.() === true;
+      const heldWhenRun =
+        decision.outcome === 'review' && (found.preparesOnly === true || command.preparesOnly?.() === true);
       const detail: VerdictDetail = {
         reason: heldWhenRun ? `${decision.reason}; held when it runs` : decision.reason,
         statements: found.statements ?? found.kinds.map((kind) => ({ kind, tables: [] })),
@@ -101,7 +104,10 @@ export function createPolicyGate(deps: PolicyGateDeps): CommandGate {
             message: `Vigil policy: ${decision.reason}`,
           };
         case 'review':
-          if (heldWhenRun) return { outcome: 'allow', rule, detail, heldWhenRun };
+          if (heldWhenRun) {
+            deps.interpreter.ran?.(command); // what it prepares is what its runs are judged as
+            return { outcome: 'allow', rule, detail, heldWhenRun };
+          }
           return hold(deps, command, decision, rule, detail, pending);
       }
     },

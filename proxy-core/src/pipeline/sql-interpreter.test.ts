@@ -38,4 +38,28 @@ describe('SQL interpreter', () => {
     run('PREPARE q AS DELETE FROM users', 4);
     expect(run('EXECUTE q', 5).kinds).toEqual(['delete']);
   });
+
+  it('a PREPARE only prepares; a Bind or an EXECUTE of it is a run of what it prepared, by name', () => {
+    const interpreter = createSqlInterpreter({ classifier: createClassificationCache(), builtinFunctions: undefined });
+    const prepare = interpreter.interpret({
+      text: 'PREPARE gone (int) AS DELETE FROM users WHERE id = $1',
+      via: 'query',
+      frame: 1,
+    });
+    interpreter.ran?.({ text: 'PREPARE gone (int) AS DELETE FROM users WHERE id = $1', via: 'query', frame: 1 });
+    expect(prepare).toMatchObject({ preparesOnly: true, kinds: ['delete'] });
+    const bind = interpreter.interpret({ text: 'EXECUTE "gone"', via: 'bind', name: 'gone', frame: 2 });
+    expect(bind).toMatchObject({ preparesOnly: false, kinds: ['delete'] });
+    expect(bind.actions).toEqual(prepare.actions);
+    // Each Bind of it is the same interpretation: the gate decides an allowed one once.
+    expect(interpreter.interpret({ text: 'EXECUTE "gone"', via: 'bind', name: 'gone', frame: 6 })).toBe(bind);
+    const execute = interpreter.interpret({ text: 'EXECUTE gone(1)', via: 'query', frame: 3 });
+    expect(execute).toMatchObject({ preparesOnly: false, kinds: ['delete'] });
+    // A Bind names its statement: the text it shows does not change what it runs.
+    expect(interpreter.interpret({ text: 'SELECT 1', via: 'bind', name: 'gone', frame: 4 }).kinds).toEqual(['delete']);
+    // Not every statement a prepare: a run.
+    expect(
+      interpreter.interpret({ text: 'PREPARE p AS SELECT 1; SELECT 2', via: 'query', frame: 5 }).preparesOnly,
+    ).toBe(false);
+  });
 });

@@ -45,6 +45,8 @@ export function createSqlInterpreter(deps: {
 }): CommandInterpreter {
   const prepared = createPreparedStatements();
   const interpretations = new WeakMap<SqlClassification, Interpretation>();
+  /** The interpretation of a Bind of an SQL-PREPAREd statement, by that PREPARE's (same actions, not a prepare). */
+  const runs = new WeakMap<Interpretation, Interpretation>();
   // The session holds everything behind a command under review, so the last one interpreted is the one that runs.
   let last: { frame: number; classification: SqlClassification } | undefined;
   return {
@@ -73,10 +75,24 @@ export function createSqlInterpreter(deps: {
           unparsed: resolved.unparsed,
           empty: resolved.statements.length === 0 && !resolved.unparsed,
           readOnly: !resolved.unparsed && resolved.statements.every((s) => READ_ONLY.has(s.kind)),
+          // SQL PREPARE runs nothing: each EXECUTE of it is judged as what it runs.
+          preparesOnly:
+            !resolved.unparsed &&
+            resolved.statements.length > 0 &&
+            resolved.statements.every((s) => s.prepares !== undefined),
           kinds: resolved.statements.map((s) => s.kind),
           statements: resolved.statements.map((s) => ({ kind: s.kind, tables: [...s.tables] })),
         };
         interpretations.set(resolved, found);
+      }
+      // A Bind runs what a PREPARE prepared: it is that statement's run, never a prepare itself.
+      if (registered !== undefined && found.preparesOnly) {
+        let run = runs.get(found);
+        if (!run) {
+          run = { ...found, preparesOnly: false };
+          runs.set(found, run);
+        }
+        return run;
       }
       return found;
     },

@@ -476,7 +476,7 @@ export class PgSession {
           : {}),
       });
       // A Parse whose runs are reviewed is not the command: each run (its Bind) is, and is recorded then.
-      if (verdict.outcome !== 'allow' || !verdict.heldWhenRun)
+      if (verdict.outcome !== 'allow' || !verdict.heldWhenRun || !parse)
         session.command({
           frame: n,
           text: command.text,
