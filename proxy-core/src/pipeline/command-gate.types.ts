@@ -50,6 +50,8 @@ export type Verdict =
       /** Told to the client right away (where the protocol can), e.g. a NoticeResponse. */
       notice: string;
       decided: Promise<ReviewOutcome>;
+      /** How many runs (`CommandToCheck.runs`) the request shows the values of, and so covers. */
+      runs?: number;
     };
 
 export type ReviewOutcome =

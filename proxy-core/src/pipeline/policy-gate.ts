@@ -165,6 +165,7 @@ function hold(
     requestId: request.id,
     notice: `Vigil: this command is held for approval (request ${request.id}${rule ? `, rule ${rule}` : ''}). It runs once an approver decides at ${deps.approvalsUrl} or with \`vigil approvals approve ${request.id}\`; until then this session waits.`,
     decided: settled,
+    ...(runs === undefined ? {} : { runs: runs.length }),
   };
 }
 

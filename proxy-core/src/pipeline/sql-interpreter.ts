@@ -46,7 +46,7 @@ export function createSqlInterpreter(deps: {
   const prepared = createPreparedStatements();
   const interpretations = new WeakMap<SqlClassification, Interpretation>();
   /** The interpretation of a Bind of an SQL-PREPAREd statement, by that PREPARE's (same actions, not a prepare). */
-  const runs = new WeakMap<Interpretation, Interpretation>();
+  const asRun = new WeakMap<Interpretation, Interpretation>();
   // The session holds everything behind a command under review, so the last one interpreted is the one that runs.
   let last: { frame: number; classification: SqlClassification } | undefined;
   return {
@@ -87,10 +87,10 @@ export function createSqlInterpreter(deps: {
       }
       // A Bind runs what a PREPARE prepared: it is that statement's run, never a prepare itself.
       if (registered !== undefined && found.preparesOnly) {
-        let run = runs.get(found);
+        let run = asRun.get(found);
         if (!run) {
           run = { ...found, preparesOnly: false };
-          runs.set(found, run);
+          asRun.set(found, run);
         }
         return run;
       }

@@ -31,9 +31,9 @@ export interface FrontendCommand {
 }
 
 const NONE: FrontendCommand = {};
+const SKIP: FrontendCommand = { skip: true };
 /** Words of the SQL that changes prepared statements: PREPARE, DEALLOCATE, DISCARD ALL. */
 const STATEMENT_NAMESPACE = /prepare|deallocate|discard/i;
-const SKIP: FrontendCommand = { skip: true };
 
 /**
  * Which messages are commands: a simple Query, a Parse, a Bind of a statement parsed in an earlier

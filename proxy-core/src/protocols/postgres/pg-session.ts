@@ -101,8 +101,6 @@ export class PgSession {
   private authTimer: NodeJS.Timeout | undefined;
   /** The approval request of a held statement: nothing more from the client is processed until it is decided. */
   private heldRequest: string | undefined;
-  /** How many runs the approval request being made shows the values of (see runsFrom). */
-  private shownRuns = 0;
   /** Messages forwarded since the last Query or Sync: the upstream owes an answer the client never asked for. */
   private unsynced = 0;
   private upstreamHandlers:
@@ -501,9 +499,8 @@ export class PgSession {
       this.writeUpstream(upstream, out);
       out.length = 0;
       // The runs shown besides the held message (which is one of them if it is a Bind) are not asked again.
-      const covered =
-        parse || command.via === 'bind' ? { statement, runs: this.shownRuns - (parse ? 0 : 1) } : undefined;
-      this.shownRuns = 0;
+      const shown = verdict.runs ?? 0;
+      const covered = parse || command.via === 'bind' ? { statement, runs: parse ? shown : shown - 1 } : undefined;
       this.hold(frame.code, frame.bytes.slice(), verdict, toClient, covered);
       break;
     }
@@ -598,16 +595,14 @@ export class PgSession {
   /**
    * The values of the runs a held Parse or Bind stands for, as the approver sees them: the Bind's own (`bind`), and
    * those of the Binds of the same statement the client already sent behind it in the batch (a JDBC batch,
-   * executemany). The approval covers exactly these (`shownRuns`).
+   * executemany). The approval covers exactly these (the verdict's `runs`).
    */
   private runsShown(bind: PgFrame | undefined, statement: string): Array<Array<string | null>> {
     const frames = bind ? [bind, ...this.runsAhead(statement)] : this.runsAhead(statement);
-    const runs = bindRuns(
+    return bindRuns(
       frames.map((f) => f.payload),
       this.extended.statements.get(statement)?.paramTypes,
     );
-    this.shownRuns = runs.length;
-    return runs;
   }
 
   private writeUpstream(upstream: UpstreamConnection, out: Uint8Array[]): void {
