@@ -118,19 +118,27 @@ function jdbcClient(mode: string, token: string, arg: string) {
   return runClient('java', [...args, token, arg], process.env);
 }
 
-/** Approves, as alice, every pending request whose statement matches, until stopped; returns their statements. */
-function approveWhilePending(statement: RegExp): { approved: string[]; requests: ApprovalRequest[]; stop(): void } {
-  const approved: string[] = [];
-  const requests: ApprovalRequest[] = [];
+/**
+ * Runs `client` while approving, as alice, every pending request whose statement matches; gives the client's result
+ * and the requests approved, in order.
+ */
+async function approving<T>(
+  statement: RegExp,
+  client: () => Promise<T>,
+): Promise<{ result: T; approved: ApprovalRequest[] }> {
+  const approved: ApprovalRequest[] = [];
   const timer = setInterval(() => {
     for (const a of h.gateway.store.listApprovals({ status: 'pending' }))
       if (statement.test(a.statement)) {
         h.gateway.broker.decide(a.id, approver('alice'), 'approve', '');
-        approved.push(a.statement);
-        requests.push(a);
+        approved.push(a);
       }
   }, 20);
-  return { approved, requests, stop: () => clearInterval(timer) };
+  try {
+    return { result: await client(), approved };
+  } finally {
+    clearInterval(timer);
+  }
 }
 
 describe('just-in-time approval of single statements', () => {
@@ -316,16 +324,21 @@ describe('just-in-time approval of single statements', () => {
 describe('the extended protocol: one approval per run of a statement', () => {
   it('psycopg 3 prepares in a batch of its own: each execution is held once, the prepare not at all', async () => {
     const token = await h.agentToken();
-    const approvals = approveWhilePending(/paged/);
-    const r = await runClient(
-      '/usr/bin/python3',
-      [join(CLIENTS, 'psycopg_prepared.py'), `host=${h.host} port=${h.port} dbname=review-runs user=agent-1`, '1', '2'],
-      { ...process.env, PGPASSWORD: token, PGSSLMODE: 'disable' },
+    const { result: r, approved } = await approving(/paged/, () =>
+      runClient(
+        '/usr/bin/python3',
+        [
+          join(CLIENTS, 'psycopg_prepared.py'),
+          `host=${h.host} port=${h.port} dbname=review-runs user=agent-1`,
+          '1',
+          '2',
+        ],
+        { ...process.env, PGPASSWORD: token, PGSSLMODE: 'disable' },
+      ),
     );
-    approvals.stop();
     expect(r.stderr).toBe('');
     expect(r.stdout.trim()).toBe('98');
-    expect(approvals.approved).toEqual([
+    expect(approved.map((a) => a.statement)).toEqual([
       'DELETE FROM paged WHERE id = $1',
       'DELETE FROM paged WHERE id = $1',
       'SELECT count(*) FROM paged',
@@ -345,13 +358,11 @@ describe('the extended protocol: one approval per run of a statement', () => {
 
   it('pgjdbc fetching a result in pages is asked once per run, not once per page', async () => {
     const token = await h.agentToken();
-    const approvals = approveWhilePending(/FROM paged/);
-    const r = await jdbcClient('pages', token, '2');
-    approvals.stop();
+    const { result: r, approved } = await approving(/FROM paged/, () => jdbcClient('pages', token, '2'));
     expect(r.stderr).toBe('');
     // 55 of the first 57 ids are left after the test above; each run read all of them, ten rows a page.
     expect(r.stdout.trim().split('\n')).toEqual(['55', '55']);
-    expect(approvals.approved).toEqual([
+    expect(approved.map((a) => a.statement)).toEqual([
       'SELECT id FROM paged WHERE id <= $1 ORDER BY id',
       'SELECT id FROM paged WHERE id <= $1 ORDER BY id',
     ]);
@@ -359,12 +370,10 @@ describe('the extended protocol: one approval per run of a statement', () => {
 
   it('a JDBC batch is one approval, which shows and covers the values of every row the client sent', async () => {
     const token = await h.agentToken();
-    const approvals = approveWhilePending(/paged/);
-    const r = await jdbcClient('batch', token, '50');
-    approvals.stop();
+    const { result: r, approved } = await approving(/paged/, () => jdbcClient('batch', token, '50'));
     expect(r.stderr).toBe('');
     expect(r.stdout.trim()).toBe('100');
-    expect(approvals.approved).toEqual([
+    expect(approved.map((a) => a.statement)).toEqual([
       'INSERT INTO paged (id) VALUES ($1)',
       'INSERT INTO paged (id) VALUES ($1)',
       'SELECT count(*) FROM paged WHERE id > 1000',
@@ -372,7 +381,7 @@ describe('the extended protocol: one approval per run of a statement', () => {
     expect(await count('paged WHERE id > 1000')).toBe(100);
     // pgjdbc sends the ids as binary int4: shown as the numbers they are.
     const ids = (from: number) => Array.from({ length: 50 }, (_, i) => [String(from + i)]);
-    expect(approvals.requests.slice(0, 2).map((a) => a.runs)).toEqual([ids(1001), ids(1051)]);
+    expect(approved.slice(0, 2).map((a) => a.runs)).toEqual([ids(1001), ids(1051)]);
   }, 60_000);
 
   it('an SQL PREPARE is not held; a Bind or an EXECUTE of it is judged as what it runs, each time', async () => {
