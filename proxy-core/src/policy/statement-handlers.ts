@@ -3,7 +3,7 @@
  * what it reads, EXPLAIN [ANALYZE], PREPARE/EXECUTE, COPY, SET, DROP/COMMENT on relations, CALL.
  */
 import { constantString, constantValue, str, stringList } from './parse-tree-values';
-import { SEARCH_PATH_NOTE, SHADOWING_NOTE, shadowsBuiltins } from './search-path';
+import { SEARCH_PATH_NOTE } from './search-path';
 import { statementKindOf } from './statement-kind-of';
 import { RELATION_OBJECT_TYPES, TABLE_MEMBER_OBJECT_TYPES } from './statement-kinds';
 import {
@@ -18,6 +18,7 @@ import {
   isNameColumn,
   lexerSetting,
   NO_CTES,
+  noteSearchPath,
   type Obj,
   open,
   type PartBuilder,
@@ -190,17 +191,20 @@ export function copyStmt(p: Obj, ctx: Ctx): void {
 
 export function variableSet(p: Obj, ctx: Ctx): void {
   const name = str(p.name)?.toLowerCase();
-  if (name === 'search_path') ctx.sink.notes.push(SEARCH_PATH_NOTE);
+  // Each argument is one schema name, exact (the parser folded unquoted ones). Like set_config(), a path that
+  // shadows built-ins is a config_change, which only a rule naming that category allows.
+  const schemas = Array.isArray(p.args) ? p.args.map((a) => String(constantValue(a) ?? '')) : [];
+  let shadows = false;
+  if (name === 'search_path') {
+    if (p.kind === 'VAR_SET_VALUE') shadows = noteSearchPath(schemas, ctx);
+    else ctx.sink.notes.push(SEARCH_PATH_NOTE);
+  }
   const value = Array.isArray(p.args) ? constantValue(p.args[0]) : undefined;
   if (p.kind === 'VAR_SET_VALUE' && name !== undefined)
     lexerSetting(name, typeof value === 'string' ? value : null, ctx);
-  // Each argument is one schema name, exact (the parser folded unquoted ones). Like set_config(), such a
-  // path is a config_change, which only a rule naming that category allows.
-  const schemas = Array.isArray(p.args) ? p.args.map((a) => String(constantValue(a) ?? '')) : [];
-  if (name === 'search_path' && p.kind === 'VAR_SET_VALUE' && shadowsBuiltins(schemas)) {
+  if (shadows) {
     const part = open(statementKindOf('VariableSetStmt', p), ctx);
     part.calls.set('set_config|config_change', { function: 'set_config', categories: ['config_change'] });
-    ctx.sink.notes.push(SHADOWING_NOTE);
     walkFields(p, inPart(ctx, part));
     return;
   }

@@ -201,11 +201,15 @@ export function isNameColumn(node: unknown, qualifiers: ReadonlySet<string>): bo
  */
 function readsAsSet(setting: string, value: string, ctx: Ctx): boolean {
   if (ROLE_SETTINGS.has(setting)) return false;
-  if (setting !== 'search_path') return true;
+  return setting !== 'search_path' || !noteSearchPath(searchPathSchemas(value), ctx);
+}
+
+/** A statement sets search_path to `schemas`: noted, with whether that path shadows built-ins (returned). */
+export function noteSearchPath(schemas: readonly string[], ctx: Ctx): boolean {
   ctx.sink.notes.push(SEARCH_PATH_NOTE);
-  if (!shadowsBuiltins(searchPathSchemas(value))) return true;
-  ctx.sink.notes.push(SHADOWING_NOTE);
-  return false;
+  const shadows = shadowsBuiltins(schemas);
+  if (shadows) ctx.sink.notes.push(SHADOWING_NOTE);
+  return shadows;
 }
 
 /** query_to_xml('…'), ts_stat('…'): classify the SQL they run; table_to_xml('t'): the table they read. */

@@ -86,12 +86,7 @@ export class MessageFramer {
     const out: PgFrame[] = [];
     let pos = 0;
     while (out.length < limit && this.total - pos >= 5) {
-      const length =
-        ((this.byteAt(pos + 1) << 24) |
-          (this.byteAt(pos + 2) << 16) |
-          (this.byteAt(pos + 3) << 8) |
-          this.byteAt(pos + 4)) >>>
-        0;
+      const length = this.lengthAt(pos + 1);
       if (length < 4 || length > this.maxMessageSize || this.total - pos < length + 1) break;
       const bytes = this.copy(pos, length + 1);
       out.push({ code: bytes[0] as number, payload: bytes.subarray(5), bytes });
