@@ -461,6 +461,12 @@ export class PgSession {
       }
       const statement = command.name ?? '';
       const parse = frame.code === FrontendCode.Parse;
+      // The Binds of it the client already sent behind this message: looked at only for a review, and once.
+      let sentAhead: PgFrame[] | undefined;
+      const ahead = () => {
+        sentAhead ??= bindsAhead(this.framer.peek(MAX_RUNS_AHEAD), statement);
+        return sentAhead;
+      };
       const verdict = (this.gate as CommandGate).check({
         text: command.text,
         via: command.via ?? 'query',
@@ -468,9 +474,9 @@ export class PgSession {
         ...(command.name === undefined ? {} : { name: command.name }),
         // A Parse whose runs the client already sent in this batch is held with them: nothing of the batch reaches
         // the server before the decision. Alone in its batch, it only prepares: its runs are held when they come.
-        ...(parse ? { preparesOnly: () => this.runsAhead(statement).length === 0 } : {}),
+        ...(parse ? { preparesOnly: () => ahead().length === 0 } : {}),
         ...(parse || command.via === 'bind'
-          ? { runs: () => this.runsShown(parse ? undefined : frame, statement) }
+          ? { runs: () => this.runsShown(parse ? ahead() : [frame, ...ahead()], statement) }
           : {}),
       });
       // A Parse whose runs are reviewed is not the command: each run (its Bind) is, and is recorded then.
@@ -587,20 +593,14 @@ export class PgSession {
     return this.nothingInFlight();
   }
 
-  /** The Binds of `statement` the client already sent behind the message being judged, up to the batch's Sync. */
-  private runsAhead(statement: string): PgFrame[] {
-    return bindsAhead(this.framer.peek(MAX_RUNS_AHEAD), statement);
-  }
-
   /**
-   * The values of the runs a held Parse or Bind stands for, as the approver sees them: the Bind's own (`bind`), and
-   * those of the Binds of the same statement the client already sent behind it in the batch (a JDBC batch,
-   * executemany). The approval covers exactly these (the verdict's `runs`).
+   * The values of the runs a held Parse or Bind stands for, as the approver sees them: `binds` are the held Bind (if
+   * it is one) and the Binds of the same statement the client already sent behind it in the batch (a JDBC batch,
+   * executemany). The approval covers exactly the runs shown (the verdict's `runs`).
    */
-  private runsShown(bind: PgFrame | undefined, statement: string): Array<Array<string | null>> {
-    const frames = bind ? [bind, ...this.runsAhead(statement)] : this.runsAhead(statement);
+  private runsShown(binds: PgFrame[], statement: string): Array<Array<string | null>> {
     return bindRuns(
-      frames.map((f) => f.payload),
+      binds.map((f) => f.payload),
       this.extended.statements.get(statement)?.paramTypes,
     );
   }
