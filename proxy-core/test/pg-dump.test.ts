@@ -4,14 +4,16 @@ import { eventually, type Harness, startHarness } from './support/gateway-harnes
 
 /**
  * pg_dump through the gateway under a read-only policy: what it sends first, `set_config('search_path', '', false)`,
- * is the SET it stands for, so a policy that allows reads, SET, transactions, LOCK and COPY TO lets a dump through,
- * and the dump equals the one taken direct.
+ * is the SET it stands for, so a policy that allows reads, SET, transactions, the ACCESS SHARE locks pg_dump takes and
+ * COPY TO lets a dump through, and the dump equals the one taken direct.
  */
 const DUMP_POLICY = {
   name: 'dump',
   rules: [
     {
-      match: { statements: ['select', 'show', 'set', 'reset', 'begin', 'commit', 'rollback', 'lock', 'copy_to'] },
+      match: {
+        statements: ['select', 'show', 'set', 'reset', 'begin', 'commit', 'rollback', 'lock_access_share', 'copy_to'],
+      },
       action: 'allow',
     },
     { match: { unparsed: true }, action: 'deny' },
@@ -22,7 +24,10 @@ const DUMP_POLICY = {
 const NO_SET_POLICY = {
   name: 'no-set',
   rules: [
-    { match: { statements: ['select', 'show', 'begin', 'commit', 'rollback', 'lock', 'copy_to'] }, action: 'allow' },
+    {
+      match: { statements: ['select', 'show', 'begin', 'commit', 'rollback', 'lock_access_share', 'copy_to'] },
+      action: 'allow',
+    },
   ],
 };
 
@@ -110,13 +115,41 @@ describe('pg_dump through the gateway', () => {
     });
     expect(actionsOf('LOCK TABLE')).toMatchObject({
       decision: 'allow',
-      actions: [expect.stringMatching(/^lock public\.books → allow/)],
+      actions: [expect.stringMatching(/^lock_access_share public\.books → allow/)],
     });
     expect(actionsOf('COPY public.books')).toMatchObject({
       decision: 'allow',
       actions: [expect.stringMatching(/^copy_to public\.books → allow/)],
     });
     expect(commands.every((c) => c.decision === 'allow')).toBe(true);
+  });
+
+  it('the lock a dump needs is not one that stops the table: LOCK TABLE in ACCESS EXCLUSIVE mode is refused', async () => {
+    const c = await h.client();
+    try {
+      await c.query('BEGIN');
+      for (const [sql, kind] of [
+        ['LOCK TABLE books', 'lock_access_exclusive'],
+        ['LOCK TABLE books IN SHARE MODE', 'lock_share'],
+      ] as const) {
+        const err = await c.query(sql).then(
+          () => undefined,
+          (e: { code?: string; message: string }) => e,
+        );
+        expect(err?.code).toBe('42501');
+        expect(err?.message).toBe(`Vigil policy: denied: no rule matches ${kind} books (fail closed)`);
+        await c.query('ROLLBACK');
+        await c.query('BEGIN');
+      }
+      await c.query('LOCK TABLE books IN ACCESS SHARE MODE');
+      const held = await h.cluster.query<{ mode: string }>(
+        "SELECT mode FROM pg_locks WHERE relation = 'public.books'::regclass AND granted",
+      );
+      expect(held.rows.map((r) => r.mode)).toEqual(['AccessShareLock']);
+      await c.query('COMMIT');
+    } finally {
+      await c.end();
+    }
   });
 
   it('under a policy without `set`, its first statement is refused by name, and nothing is dumped', async () => {

@@ -121,6 +121,17 @@ describe('decide', () => {
     ).toBe('allow');
   });
 
+  it('tells locks apart by mode, and lets `lock` name them all', () => {
+    const dump = policy([{ match: { statements: ['select', 'lock_access_share'] }, action: 'allow' }]);
+    expect(decide(dump, agent, [stmt('lock_access_share', 'orders')]).outcome).toBe('allow');
+    for (const k of ['lock_access_exclusive', 'lock_exclusive', 'lock_share', 'lock_rows'])
+      expect(decide(dump, agent, [stmt(k, 'orders')]).outcome).toBe('deny');
+    const any = policy([{ match: { statements: ['lock'] }, action: 'allow' }]);
+    for (const k of ['lock_access_share', 'lock_row_exclusive', 'lock_access_exclusive', 'lock_rows'])
+      expect(decide(any, agent, [stmt(k, 'orders')]).outcome).toBe('allow');
+    expect(decide(any, agent, [stmt('select', 'orders')]).outcome).toBe('deny');
+  });
+
   it('only lets a rule with functions or categories cover a call to a dangerous function', () => {
     const p = policy([
       { match: { categories: ['sleep'], statements: ['select'] }, action: 'allow' },

@@ -75,11 +75,11 @@ function pgSettingsRow(p: Obj): SettingsRow | undefined {
 const SELECT_SKIP: ReadonlySet<string> = new Set(['withClause', 'intoClause', 'lockingClause', 'larg', 'rarg']);
 
 /**
- * SELECT … FOR UPDATE / SHARE locks rows: a `lock` part on the tables the SELECT reads (`OF x` names FROM items,
+ * SELECT … FOR UPDATE / SHARE locks rows: a `lock_rows` part on the tables the SELECT reads (`OF x` names FROM items,
  * often aliases, so it is not used to narrow them).
  */
 function lockingClause(select: PartBuilder, ctx: Ctx): void {
-  const lock = open('lock', ctx, 'for update');
+  const lock = open('lock_rows', ctx, 'for update');
   for (const t of select.tables) lock.tables.add(t);
 }
 

@@ -2,7 +2,7 @@
  * Parse-tree statement node → statement kind, for every statement node of libpg-query 18 (PostgreSQL 18's
  * parsenodes.h). A node type missing here is `unknown`, which no generic rule allows.
  */
-import { objectStatementKind, type StatementKind } from './statement-kinds';
+import { objectStatementKind, type StatementKind, TABLE_LOCK_KINDS } from './statement-kinds';
 
 type Obj = Record<string, unknown>;
 type KindOf = StatementKind | ((p: Obj) => StatementKind);
@@ -115,7 +115,7 @@ const KINDS: Readonly<Record<string, KindOf>> = {
   RefreshMatViewStmt: 'refresh_materialized_view',
   CheckPointStmt: 'checkpoint',
   DiscardStmt: 'discard',
-  LockStmt: 'lock',
+  LockStmt: (p) => TABLE_LOCK_KINDS[Number(p.mode)] ?? 'unknown',
   ConstraintsSetStmt: 'set_constraints',
   ReindexStmt: 'reindex',
   CreateConversionStmt: 'create_conversion',

@@ -73,7 +73,6 @@ export const OTHER_KINDS = [
   'analyze',
   'cluster',
   'reindex',
-  'lock',
   'listen',
   'notify',
   'unlisten',
@@ -112,10 +111,43 @@ export const OTHER_KINDS = [
   'unknown',
 ] as const;
 
+/**
+ * Locks by what they block. `LOCK TABLE … IN <mode> MODE` is named by its mode (ACCESS EXCLUSIVE when none is
+ * given, as in PostgreSQL), so a rule can allow the ACCESS SHARE locks pg_dump takes and not the ACCESS EXCLUSIVE
+ * one that stops every reader of a table; `SELECT … FOR UPDATE / SHARE` locks rows (`lock_rows`). The generic
+ * `lock` names them all.
+ */
+export const LOCK_KINDS = [
+  'lock_access_share',
+  'lock_row_share',
+  'lock_row_exclusive',
+  'lock_share_update_exclusive',
+  'lock_share',
+  'lock_share_row_exclusive',
+  'lock_exclusive',
+  'lock_access_exclusive',
+  'lock_rows',
+] as const;
+
+export type LockKind = (typeof LOCK_KINDS)[number];
+
+/** `LockStmt.mode` (PostgreSQL's lockdefs.h, AccessShareLock = 1 … AccessExclusiveLock = 8) → its kind. */
+export const TABLE_LOCK_KINDS: Readonly<Record<number, LockKind>> = {
+  1: 'lock_access_share',
+  2: 'lock_row_share',
+  3: 'lock_row_exclusive',
+  4: 'lock_share_update_exclusive',
+  5: 'lock_share',
+  6: 'lock_share_row_exclusive',
+  7: 'lock_exclusive',
+  8: 'lock_access_exclusive',
+};
+
 export type StatementKind =
   | `create_${ObjectKind}`
   | `alter_${ObjectKind}`
   | `drop_${ObjectKind}`
+  | LockKind
   | (typeof OTHER_KINDS)[number];
 
 /** Every statement kind, in a stable order. */
@@ -123,6 +155,7 @@ export const STATEMENT_KINDS: readonly StatementKind[] = [
   ...OBJECT_KINDS.map((o) => `create_${o}` as const),
   ...OBJECT_KINDS.map((o) => `alter_${o}` as const),
   ...OBJECT_KINDS.map((o) => `drop_${o}` as const),
+  ...LOCK_KINDS,
   ...OTHER_KINDS,
 ];
 
@@ -140,6 +173,7 @@ export const GENERIC_KINDS: Readonly<Record<string, readonly StatementKind[]>> =
   alter: [...byPrefix('alter_'), 'reassign_owned'],
   drop: byPrefix('drop_'),
   copy: ['copy_to', 'copy_from', 'copy_program'],
+  lock: LOCK_KINDS,
   transaction: [
     'begin',
     'commit',

@@ -456,18 +456,24 @@ const corpus: Record<string, Attack[]> = {
   locks: [
     {
       sql: 'SELECT * FROM orders FOR UPDATE',
-      kinds: ['select', 'lock'],
+      kinds: ['select', 'lock_rows'],
       outcome: 'deny',
       rule: null,
       tables: ['orders'],
     },
     {
       sql: 'SELECT * FROM orders o JOIN customers c ON true FOR SHARE OF c',
-      kinds: ['select', 'lock'],
+      kinds: ['select', 'lock_rows'],
       outcome: 'deny',
       rule: null,
     },
-    { sql: 'LOCK TABLE orders IN ACCESS EXCLUSIVE MODE', kinds: ['lock'], outcome: 'deny', rule: null },
+    {
+      sql: 'LOCK TABLE orders IN ACCESS EXCLUSIVE MODE',
+      kinds: ['lock_access_exclusive'],
+      outcome: 'deny',
+      rule: null,
+    },
+    { sql: 'LOCK orders', kinds: ['lock_access_exclusive'], outcome: 'deny', rule: null, tables: ['orders'] },
   ],
   'functions in DEFAULT and VALUES': [
     {
