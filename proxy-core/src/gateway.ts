@@ -228,7 +228,7 @@ async function startLocked(opts: GatewayOptions, dataDirLock: DataDirLock): Prom
       verifyToken: (token): Promise<Principal> => verifier.verify(token),
       authFailed: authFailedFor('postgres'),
       openSession: (input) => openRecordedSession(pipeline, input),
-      gateFor: async (session, connection) =>
+      gateFor: async (session, connection, prepared) =>
         gateWith(
           session,
           connection.policy,
@@ -236,6 +236,7 @@ async function startLocked(opts: GatewayOptions, dataDirLock: DataDirLock): Prom
             classifier,
             builtinFunctions: await catalogFor(connection).builtinFunctions(),
             onSchemaChange: () => catalogFor(connection).invalidate(),
+            prepared,
           }),
         ),
       maskerFor: async (session, connection) => {

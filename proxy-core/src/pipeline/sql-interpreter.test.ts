@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createClassificationCache, initSqlClassifier } from '../policy';
+import { createClassificationCache, createPreparedStatements, initSqlClassifier } from '../policy';
 import { createSqlInterpreter } from './sql-interpreter';
 
 beforeAll(() => initSqlClassifier());
@@ -26,17 +26,26 @@ describe('SQL interpreter', () => {
   });
 
   it('interprets EXECUTE by what was prepared, again after PREPARE names another statement', () => {
-    const interpreter = createSqlInterpreter({ classifier: createClassificationCache(), builtinFunctions: undefined });
-    const run = (text: string, frame: number) => {
+    const prepared = createPreparedStatements();
+    const interpreter = createSqlInterpreter({
+      classifier: createClassificationCache(),
+      builtinFunctions: undefined,
+      prepared,
+    });
+    /** Runs a Query as the session does: sent, then completed by the server with `tag`. */
+    const run = (text: string, frame: number, tag = 'SELECT 1') => {
       const found = interpreter.interpret({ text, via: 'query', frame });
       interpreter.ran?.({ text, via: 'query', frame });
+      prepared.syncPoint();
+      prepared.answered({ tag });
+      prepared.answered('ready');
       return found;
     };
-    run('PREPARE q AS SELECT * FROM users', 1);
+    run('PREPARE q AS SELECT * FROM users', 1, 'PREPARE');
     expect(run('EXECUTE q', 2).kinds).toEqual(['select']);
-    run('DEALLOCATE q', 3);
-    run('PREPARE q AS DELETE FROM users', 4);
-    expect(run('EXECUTE q', 5).kinds).toEqual(['delete']);
+    run('DEALLOCATE q', 3, 'DEALLOCATE');
+    run('PREPARE q AS DELETE FROM users', 4, 'PREPARE');
+    expect(run('EXECUTE q', 5, 'DELETE 0').kinds).toEqual(['delete']);
   });
 
   it('a PREPARE only prepares; a Bind or an EXECUTE of it is a run of what it prepared, by name', () => {

@@ -2,6 +2,7 @@ import {
   type Action,
   type ClassificationCache,
   createPreparedStatements,
+  type PreparedStatements,
   type SqlClassification,
   sqlActions,
 } from '../policy';
@@ -42,8 +43,10 @@ export function createSqlInterpreter(deps: {
   builtinFunctions: ReadonlySet<string> | undefined;
   /** Allowed or approved DDL ran: catalogs derived from the schema must be read again. */
   onSchemaChange?: () => void;
+  /** The session's prepared statements, which the protocol tells the server's answers (see prepared-statements). */
+  prepared?: PreparedStatements;
 }): CommandInterpreter {
-  const prepared = createPreparedStatements();
+  const prepared = deps.prepared ?? createPreparedStatements();
   const interpretations = new WeakMap<SqlClassification, Interpretation>();
   /** The interpretation of a Bind of an SQL-PREPAREd statement, by that PREPARE's (same actions, not a prepare). */
   const asRun = new WeakMap<Interpretation, Interpretation>();
@@ -63,7 +66,6 @@ export function createSqlInterpreter(deps: {
       // A Bind runs the statement registered under its name (a protocol Parse or an SQL PREPARE), whatever the text.
       const registered = command.via === 'bind' ? prepared.classifyPrepared(command.name ?? '') : undefined;
       const classification = registered ?? deps.classifier.classify(command.text);
-      if (command.via === 'parse') prepared.set(command.name ?? '', classification);
       last = { frame: command.frame, classification };
       const resolved = prepared.resolve(classification);
       // One interpretation per classification: the gate's allow cache keys on its actions array, which must then be
@@ -97,8 +99,10 @@ export function createSqlInterpreter(deps: {
       return found;
     },
     ran(command) {
-      // An allowed or approved PREPARE defines what a later EXECUTE runs.
-      if (last?.frame === command.frame && command.via === 'query') prepared.record(last.classification);
+      // An allowed or approved Parse or PREPARE defines what a later Bind or EXECUTE runs, once the server accepts it.
+      if (last?.frame === command.frame && command.via === 'query') prepared.queried(last.classification);
+      if (last?.frame === command.frame && command.via === 'parse')
+        prepared.parsed(command.name ?? '', last.classification, command.text);
       // DDL changes what masking resolves column origins against: the catalog is read again.
       if (last?.frame === command.frame && last.classification.statements.some((s) => SCHEMA_CHANGES.test(s.kind)))
         deps.onSchemaChange?.();

@@ -31,6 +31,12 @@ export interface FrontendCommand {
 }
 
 const NONE: FrontendCommand = {};
+
+/** The prepared statement a Close closes; undefined for a Close of a portal. */
+export function closedStatement(payload: Uint8Array): string | undefined {
+  const close = parseClose(new BufferReader(payload));
+  return close.target === 'S' ? close.name : undefined;
+}
 const SKIP: FrontendCommand = { skip: true };
 /** Words of the SQL that changes prepared statements: PREPARE, DEALLOCATE, DISCARD ALL. */
 const STATEMENT_NAMESPACE = /prepare|deallocate|discard/i;
@@ -81,8 +87,8 @@ export function frontendCommand(frame: PgFrame, state: ExtendedState): FrontendC
       return { text: state.statements.get(name)?.sql ?? `EXECUTE "${name.replaceAll('"', '""')}"`, via: 'bind', name };
     }
     case FrontendCode.Close: {
-      const close = parseClose(new BufferReader(frame.payload));
-      if (close.target === 'S') state.statements.delete(close.name);
+      const name = closedStatement(frame.payload);
+      if (name !== undefined) state.statements.delete(name);
       return NONE;
     }
     case FrontendCode.Sync:

@@ -6,6 +6,7 @@ import type { Logger } from '../../logger';
 import type { CommandGate, Verdict } from '../../pipeline/command-gate.types';
 import type { OpenSessionInput, RecordedSession } from '../../pipeline/recorded-session.types';
 import { decidedAnnotation, notApprovedWhy } from '../../pipeline/review-outcome';
+import { createPreparedStatements, type PreparedStatements, type ServerAnswer } from '../../policy';
 import { bindRuns } from './bind-parameters';
 import type { CancelRegistry } from './cancel-registry';
 import { joined } from './coalesce';
@@ -16,6 +17,7 @@ import {
   PgError,
   type PgFrame,
   ProtocolError,
+  parseCommandComplete,
   parseStartupPacket,
   pgNotice,
   SqlState,
@@ -28,6 +30,7 @@ import {
 } from './codec';
 import {
   bindsAhead,
+  closedStatement,
   coverRuns,
   type ExtendedState,
   frontendCommand,
@@ -41,6 +44,13 @@ import { unsafeSetting } from './unsafe-setting';
 import type { UpstreamConnection, UpstreamError, UpstreamTarget } from './upstream-connector';
 import type { UpstreamPool } from './upstream-pool';
 
+/** Backend messages that tell how the prepared-statement namespace changed (CommandComplete needs its tag). */
+const SERVER_ANSWERS: Readonly<Record<number, ServerAnswer>> = {
+  [BackendCode.ParseComplete]: 'parse-complete',
+  [BackendCode.CloseComplete]: 'close-complete',
+  [BackendCode.ErrorResponse]: 'error',
+  [BackendCode.ReadyForQuery]: 'ready',
+};
 export interface PgSessionDeps {
   logger: Logger;
   maxMessageBytes: number;
@@ -55,7 +65,12 @@ export interface PgSessionDeps {
   authFailed(info: { connection: string; clientAddr: string; code: string; reason: string; user: string }): void;
   openSession(input: OpenSessionInput): RecordedSession;
   /** May read the upstream's catalog first (built-in functions), hence async. */
-  gateFor(session: RecordedSession, connection: PostgresConnectionConfig): Promise<CommandGate>;
+  /** The gate judges Binds and EXECUTEs by `prepared`, which the session keeps in step with the server's answers. */
+  gateFor(
+    session: RecordedSession,
+    connection: PostgresConnectionConfig,
+    prepared: PreparedStatements,
+  ): Promise<CommandGate>;
   maskerFor(session: RecordedSession, connection: PostgresConnectionConfig): Promise<ResultMasker | undefined>;
   cancels: CancelRegistry;
   forwardCancel(pid: number, secret: number): void;
@@ -97,6 +112,9 @@ export class PgSession {
   private masker: ResultMasker | undefined;
   private readonly sequencer = new ResponseSequencer();
   private readonly extended: ExtendedState = { statements: new Map(), skipUntilSync: false };
+  private readonly prepared = createPreparedStatements();
+  /** Extended-protocol messages went upstream since the last Sync. */
+  private extendedOpen = false;
   private issuedKey: { pid: number; secret: number } | undefined;
   private authTimer: NodeJS.Timeout | undefined;
   /** The approval request of a held statement: nothing more from the client is processed until it is decided. */
@@ -341,7 +359,7 @@ export class PgSession {
       params: this.params,
     });
     this.step = Step.Connecting;
-    const gate = this.deps.gateFor(session, connection);
+    const gate = this.deps.gateFor(session, connection, this.prepared);
     const masker = this.deps.maskerFor(session, connection);
     try {
       this.target = target;
@@ -429,7 +447,7 @@ export class PgSession {
       const command = frontendCommand(frame, this.extended);
       if (command.skip) continue; // after a refused message in an extended batch, until Sync
       if (command.text === undefined) {
-        if (frame.code === FrontendCode.Query || frame.code === FrontendCode.Sync) this.sequencer.forwardedSyncPoint();
+        this.forwarding(frame);
         this.masker?.forwarded(frame);
         out.push(frame.bytes);
         continue;
@@ -460,6 +478,23 @@ export class PgSession {
         continue;
       }
       const statement = command.name ?? '';
+      if (command.via === 'bind' && !this.prepared.mayExist(statement)) {
+        // Vigil follows the server's answers: it has no such statement, and says so as it would (drivers re-prepare on
+        // 26000). Nothing is sent.
+        const reason =
+          statement === ''
+            ? 'unnamed prepared statement does not exist'
+            : `prepared statement "${statement}" does not exist`;
+        session.command({
+          frame: n,
+          text: command.text,
+          decision: 'deny',
+          rule: null,
+          detail: { reason, actions: [], statements: [] },
+        });
+        this.refuse(frame.code, reason, toClient, SqlState.INVALID_SQL_STATEMENT_NAME);
+        continue;
+      }
       const parse = frame.code === FrontendCode.Parse;
       // The Binds of it the client already sent behind this message: looked at only for a review, and once.
       let sentAhead: PgFrame[] | undefined;
@@ -492,7 +527,7 @@ export class PgSession {
       if (verdict.outcome === 'allow') {
         if (verdict.heldWhenRun && command.name !== undefined) reviewWhenRun(this.extended, command.name);
         if (command.via === 'bind' && command.name !== undefined) judgedForBatch(this.extended, command.name);
-        if (frame.code === FrontendCode.Query) this.sequencer.forwardedSyncPoint();
+        this.forwarding(frame);
         this.masker?.forwarded(frame);
         out.push(frame.bytes);
         continue;
@@ -552,7 +587,7 @@ export class PgSession {
         if (outcome.approved) {
           // Exactly the bytes that were approved, once.
           if (covered !== undefined) coverRuns(this.extended, covered.statement, covered.runs);
-          if (code === FrontendCode.Query) this.sequencer.forwardedSyncPoint();
+          this.forwarding({ code, payload: bytes.subarray(5) });
           this.masker?.forwarded({ code, payload: bytes.subarray(5), bytes });
           this.writeUpstream(this.upstream as UpstreamConnection, [bytes]);
         } else if (outcome.status === 'cancelled') {
@@ -605,6 +640,38 @@ export class PgSession {
     );
   }
 
+  /**
+   * A message goes upstream. A Query, a FunctionCall and a Sync are each answered with one ReadyForQuery. A Query sent
+   * inside an unfinished extended-protocol batch may be skipped by the server (after an error there) and then gets
+   * none: from then on the session cannot tell which answer is whose, and prepared statements are not trusted.
+   */
+  private forwarding(frame: Pick<PgFrame, 'code' | 'payload'>): void {
+    switch (frame.code) {
+      case FrontendCode.Query:
+      case FrontendCode.FunctionCall:
+        if (this.extendedOpen)
+          this.prepared.distrust('a simple Query or FunctionCall came inside an extended-protocol batch');
+        this.sequencer.forwardedSyncPoint();
+        this.prepared.syncPoint();
+        return;
+      case FrontendCode.Sync:
+        this.extendedOpen = false;
+        this.sequencer.forwardedSyncPoint();
+        this.prepared.syncPoint();
+        return;
+      case FrontendCode.Close:
+        this.prepared.closed(closedStatement(frame.payload));
+        this.extendedOpen = true;
+        return;
+      case FrontendCode.Parse:
+      case FrontendCode.Bind:
+      case FrontendCode.Describe:
+      case FrontendCode.Execute:
+      case FrontendCode.Flush:
+        this.extendedOpen = true;
+    }
+  }
+
   private writeUpstream(upstream: UpstreamConnection, out: Uint8Array[]): void {
     if (out.length === 0) return;
     for (const bytes of out) {
@@ -633,6 +700,9 @@ export class PgSession {
           );
           return;
         }
+        if (frame.code === BackendCode.ErrorResponse) this.sequencer.upstreamError();
+        if (this.prepared.awaiting) this.tellPrepared(frame);
+        else if (frame.code === BackendCode.ReadyForQuery) this.prepared.answered('ready'); // counted, nothing awaited
         if (frame.code === BackendCode.ReadyForQuery) {
           this.masker?.filter(frame, out.length); // the end of what the masker expected for this batch
           out.push(...this.sequencer.beforeReadyForQuery(), frame.bytes);
@@ -647,6 +717,14 @@ export class PgSession {
       return;
     }
     this.writeClient(out);
+  }
+
+  /** The server's answers that create or drop prepared statements (see prepared-statements). */
+  private tellPrepared(frame: PgFrame): void {
+    const answer = SERVER_ANSWERS[frame.code];
+    if (answer !== undefined) this.prepared.answered(answer);
+    else if (frame.code === BackendCode.CommandComplete)
+      this.prepared.answered({ tag: parseCommandComplete(frame.payload) });
   }
 
   private writeClient(out: Uint8Array[]): void {

@@ -44,6 +44,18 @@ describe('ResponseSequencer', () => {
     expect(seq.owed).toBe(0);
   });
 
+  it('drops the error of a refused batch message when the server already failed the batch (it would have skipped it)', () => {
+    const seq = new ResponseSequencer();
+    seq.injectBeforeNextSyncReply(tag('refused Bind'));
+    seq.forwardedSyncPoint();
+    seq.upstreamError(); // the Parse forwarded before the refused Bind failed
+    expect(seq.beforeReadyForQuery()).toEqual([]);
+    seq.afterReadyForQuery(0x49);
+    seq.injectBeforeNextSyncReply(tag('refused in the next batch'));
+    seq.forwardedSyncPoint();
+    expect(text(seq.beforeReadyForQuery())).toEqual(['refused in the next batch']);
+  });
+
   it('keeps several made-up replies in request order', () => {
     const seq = new ResponseSequencer();
     seq.forwardedSyncPoint();

@@ -10,7 +10,9 @@
  */
 export type SyntheticReply = (lastStatus: number) => Uint8Array;
 
-type Entry = { kind: 'upstream'; before: SyntheticReply[] } | { kind: 'synthetic'; reply: SyntheticReply };
+type Entry =
+  | { kind: 'upstream'; before: SyntheticReply[]; errored?: boolean }
+  | { kind: 'synthetic'; reply: SyntheticReply };
 
 export class ResponseSequencer {
   private readonly queue: Entry[] = [];
@@ -42,10 +44,20 @@ export class ResponseSequencer {
     this.pendingInjection.push(reply);
   }
 
+  /**
+   * The upstream sent an ErrorResponse for the request it is answering. In a batch, the messages the gateway refused
+   * came after everything it forwarded, so the server would have skipped them: like the server, the client then
+   * hears of the first error only.
+   */
+  upstreamError(): void {
+    const head = this.queue[0];
+    if (head?.kind === 'upstream') head.errored = true;
+  }
+
   /** Bytes to send to the client just before an upstream ReadyForQuery with this status. */
   beforeReadyForQuery(): Uint8Array[] {
     const head = this.queue[0];
-    if (head?.kind !== 'upstream') return [];
+    if (head?.kind !== 'upstream' || head.errored) return [];
     return head.before.map((r) => r(this.lastStatus));
   }
 

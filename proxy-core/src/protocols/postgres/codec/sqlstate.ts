@@ -25,6 +25,8 @@ export const SqlState = {
   INVALID_AUTHORIZATION_SPECIFICATION: '28000',
   /** 28P01 invalid_password */
   INVALID_PASSWORD: '28P01',
+  /** 26000 invalid_sql_statement_name (a Bind of a prepared statement the server does not have) */
+  INVALID_SQL_STATEMENT_NAME: '26000',
   /** 3D000 invalid_catalog_name (unknown Vigil connection in `database`) */
   INVALID_CATALOG_NAME: '3D000',
   /** 42501 insufficient_privilege (policy deny) */

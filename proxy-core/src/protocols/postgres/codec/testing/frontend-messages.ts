@@ -25,3 +25,8 @@ export function execute(portal = '', maxRows = 0): Uint8Array {
 export function close(target: 'S' | 'P', name: string): Uint8Array {
   return new BufferWriter(name.length + 2).addByte(target.charCodeAt(0)).addCString(name).flush(FrontendCode.Close);
 }
+
+/** Describe of a prepared statement (`S`) or a portal (`P`). */
+export function describe(target: 'S' | 'P', name: string): Uint8Array {
+  return new BufferWriter(name.length + 2).addByte(target.charCodeAt(0)).addCString(name).flush(FrontendCode.Describe);
+}

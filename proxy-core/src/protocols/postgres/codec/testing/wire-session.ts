@@ -13,6 +13,9 @@ export interface WireSession {
   clear(): void;
   /** Waits until `n` ReadyForQuery messages arrived since the last `clear`. */
   readyCount(n: number): Promise<void>;
+  /** Waits until `text` arrived or the connection closed; true when it arrived. */
+  arrived(text: string, timeoutMs?: number): Promise<boolean>;
+  readonly closed: boolean;
   close(): void;
 }
 
@@ -36,7 +39,11 @@ export async function openWireSession(opts: {
 }): Promise<WireSession> {
   const received: Buffer[] = [];
   const socket: Socket = connect({ host: opts.host, port: opts.port });
+  let closed = false;
   socket.on('data', (d) => received.push(d));
+  socket.on('close', () => {
+    closed = true;
+  });
   socket.on('error', () => {}); // what the test looks at is what arrived
   await new Promise((r) => socket.once('connect', r));
   socket.write(serializeStartup({ user: opts.user, database: opts.database }));
@@ -52,6 +59,13 @@ export async function openWireSession(opts: {
       received.length = 0;
     },
     readyCount: (n) => until(() => text().split(READY).length > n, `ReadyForQuery #${n}`),
+    arrived: async (what, timeoutMs = 10_000) => {
+      await until(() => closed || text().includes(what), `"${what}"`, timeoutMs);
+      return text().includes(what);
+    },
+    get closed() {
+      return closed;
+    },
     close: () => socket.destroy(),
   };
 }

@@ -1,0 +1,325 @@
+import { afterAll, beforeAll, expect, it, describe as suite } from 'vitest';
+import { serializeFlush } from '../src/protocols/postgres/codec';
+import { close, describe } from '../src/protocols/postgres/codec/testing/frontend-messages';
+import { openWireSession, type WireSession } from '../src/protocols/postgres/codec/testing/wire-session';
+import { type Harness, startHarness } from './support/gateway-harness';
+import { bind, execute, openHarnessWire, parse, query, sync } from './support/wire-client';
+
+/**
+ * Random sequences of well-formed frontend messages after authentication: Parse, Bind, Execute, Describe, Close,
+ * Sync, Flush and Query with names that collide, portals that do not exist, wrong parameter counts, bad values and
+ * statements the policy refuses. Three properties:
+ * - with only statements the policy allows, every answer through the gateway is byte for byte the answer direct;
+ * - with refused statements mixed in, not one of them runs (the canary table keeps its rows), and each sequence
+ *   still ends with the session in step (its closing query is answered);
+ * - with the bytes mutated, the gateway neither crashes nor runs a refused statement, and goes on serving.
+ * The generator is seeded; a failure names the seed and the sequence.
+ */
+const FUZZ_POLICY = {
+  name: 'fuzz',
+  rules: [{ match: { statements: ['select', 'insert', 'transaction', 'deallocate'] }, action: 'allow' }],
+};
+
+/** Deletes wait for an approver (none comes: each request expires). */
+const REVIEW_POLICY = {
+  name: 'review-deletes',
+  rules: [
+    { match: { statements: ['select', 'transaction', 'deallocate'] }, action: 'allow' },
+    { match: { statements: ['delete'] }, action: 'review', approvers: { groups: ['dba'] }, timeout: '1s' },
+  ],
+};
+
+const CANARY_ROWS = 5;
+
+/** Statements the policy allows, each run the same way direct and through the gateway. */
+const ALLOWED_SQL = [
+  'SELECT 1',
+  'SELECT $1::int',
+  'SELECT id FROM fuzz_canary ORDER BY id',
+  'SELECT id FROM fuzz_canary WHERE id > $1 ORDER BY id',
+  'INSERT INTO fuzz_log VALUES (1)',
+  'SELECT 1/0',
+  'BEGIN',
+  'COMMIT',
+  'ROLLBACK',
+];
+const ALLOWED_QUERIES = [
+  ...ALLOWED_SQL,
+  'PREPARE fz AS SELECT 2',
+  'DEALLOCATE fz',
+  'DEALLOCATE ALL',
+  'SELECT 1; SELECT 2',
+];
+
+/** Statements that would change the canary if they ran, and others the policy refuses. */
+const REFUSED_SQL = [
+  'DELETE FROM fuzz_canary',
+  'DELETE FROM fuzz_canary WHERE id = $1',
+  'WITH d AS (DELETE FROM fuzz_canary RETURNING 1) SELECT 1',
+  'SELECT 1; DELETE FROM fuzz_canary',
+  'TRUNCATE fuzz_canary',
+  'SELEC 1',
+];
+const REFUSED_QUERIES = [
+  ...REFUSED_SQL,
+  'PREPARE fz AS DELETE FROM fuzz_canary',
+  'PREPARE fz(int) AS DELETE FROM fuzz_canary WHERE id = $1',
+  'EXECUTE fz',
+  'EXECUTE fz(1)',
+  'SELECT 1; PREPARE fz AS DELETE FROM fuzz_canary',
+];
+
+const STATEMENTS = ['', 's1', 'fz'];
+const PORTALS = ['', 'p1'];
+const PARAMS: string[][] = [[], ['7'], ['x'], ['1', '2']];
+
+/** Mulberry32: small, seeded, good enough to pick messages. */
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Step {
+  label: string;
+  bytes: Uint8Array;
+}
+
+/**
+ * 1–10 random messages. `inBatch`: a simple Query may come inside an unfinished extended batch (legal, but the server
+ * skips it after an error there, so the gateway stops trusting prepared statements); otherwise a Sync goes first.
+ */
+function sequence(next: () => number, sql: string[], queries: string[], inBatch = true): Step[] {
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)] as T;
+  const steps: Step[] = [];
+  let open = false;
+  const length = 1 + Math.floor(next() * 10);
+  for (let i = 0; i < length; i++) {
+    const r = next();
+    if (r < 0.28) {
+      const [name, text] = [pick(STATEMENTS), pick(sql)];
+      steps.push({ label: `Parse ${JSON.stringify(name)} ${text}`, bytes: parse(name, text) });
+    } else if (r < 0.48) {
+      const [portal, name, params] = [pick(PORTALS), pick(STATEMENTS), pick(PARAMS)];
+      steps.push({
+        label: `Bind ${JSON.stringify(portal)} ${JSON.stringify(name)} ${JSON.stringify(params)}`,
+        bytes: bind(portal, name, params),
+      });
+    } else if (r < 0.63) {
+      const [portal, rows] = [pick(PORTALS), pick([0, 1])];
+      steps.push({ label: `Execute ${JSON.stringify(portal)} ${rows}`, bytes: execute(portal, rows) });
+    } else if (r < 0.71) {
+      const [target, name] = next() < 0.5 ? (['S', pick(STATEMENTS)] as const) : (['P', pick(PORTALS)] as const);
+      steps.push({ label: `Describe ${target} ${JSON.stringify(name)}`, bytes: describe(target, name) });
+    } else if (r < 0.78) {
+      const [target, name] = next() < 0.5 ? (['S', pick(STATEMENTS)] as const) : (['P', pick(PORTALS)] as const);
+      steps.push({ label: `Close ${target} ${JSON.stringify(name)}`, bytes: close(target, name) });
+    } else if (r < 0.86) {
+      steps.push({ label: 'Sync', bytes: sync() });
+    } else if (r < 0.9) {
+      steps.push({ label: 'Flush', bytes: serializeFlush() });
+    } else {
+      const text = pick(queries);
+      if (open && !inBatch) steps.push({ label: 'Sync', bytes: sync() });
+      steps.push({ label: `Query ${text}`, bytes: query(text) });
+    }
+    const last = steps.at(-1)?.label ?? '';
+    open = !last.startsWith('Query') && (open || !last.startsWith('Sync'));
+    if (last === 'Sync') open = false;
+  }
+  return steps;
+}
+
+/** Ends a sequence: out of any failed batch and transaction, then a query whose answer says the session is in step. */
+function closing(marker: string): Uint8Array[] {
+  return [sync(), query('ROLLBACK'), query(`SELECT '${marker}'`)];
+}
+
+const READY = 'Z\0\0\0\x05';
+
+/**
+ * The answer as one line per message (type and printable payload), so a difference reads as one. Errors and notices
+ * keep severity, code and message: where in the server's source an error was raised is not the gateway's to repeat.
+ */
+function messages(answer: string | undefined): string[] {
+  if (answer === undefined) return ['(no answer)'];
+  const bytes = Buffer.from(answer, 'latin1');
+  const out: string[] = [];
+  for (let at = 0; at + 5 <= bytes.length; ) {
+    const length = bytes.readInt32BE(at + 1);
+    const type = String.fromCharCode(bytes[at] ?? 0);
+    const fields = bytes
+      .subarray(at + 5, at + 1 + length)
+      .toString('latin1')
+      .split('\0');
+    out.push(`${type} ${(type === 'E' || type === 'N' ? fields.filter((f) => /^[SVCM]/.test(f)) : fields).join('|')}`);
+    at += 1 + length;
+  }
+  return out;
+}
+
+/**
+ * Sends the steps and the closing messages; the answer, once the marker's ReadyForQuery arrived. `stepwise` waits for
+ * each batch's answer before sending the next, as most drivers do: then no statement name is redefined while the
+ * server has not answered (a pipelined redefinition is refused as ambiguous, see prepared-statements).
+ */
+async function run(s: WireSession, steps: Step[], marker: string, stepwise = false): Promise<string | undefined> {
+  s.clear();
+  let batch: Uint8Array[] = [];
+  let answered = 0;
+  for (const step of steps) {
+    batch.push(step.bytes);
+    if (stepwise && (step.label === 'Sync' || step.label.startsWith('Query'))) {
+      s.send(...batch);
+      batch = [];
+      await s.readyCount(++answered);
+    }
+  }
+  s.send(...batch, ...closing(marker));
+  if (!(await s.arrived(marker))) return undefined;
+  const at = s.text().indexOf(marker);
+  const ready = () => s.text().indexOf(READY, at);
+  while (ready() < 0 && !s.closed) await new Promise((r) => setTimeout(r, 5));
+  return s.text().slice(0, ready() + READY.length + 1);
+}
+
+let h: Harness;
+
+async function canaryRows(): Promise<number> {
+  return (await h.cluster.query<{ n: number }>('SELECT count(*)::int AS n FROM fuzz_canary')).rows[0]?.n ?? -1;
+}
+
+beforeAll(async () => {
+  h = await startHarness({
+    policies: [FUZZ_POLICY, REVIEW_POLICY],
+    connectionPolicy: 'fuzz',
+    extraPostgres: [{ name: 'review', policy: 'review-deletes' }],
+  });
+  await h.cluster.query(`
+    CREATE TABLE fuzz_canary (id int PRIMARY KEY);
+    INSERT INTO fuzz_canary SELECT generate_series(1, ${CANARY_ROWS});
+    CREATE TABLE fuzz_log (id int);
+  `);
+}, 120_000);
+
+afterAll(async () => {
+  await h?.stop();
+});
+
+suite('random message sequences after authentication', () => {
+  it('answer through the gateway exactly as direct when the policy allows every statement', async () => {
+    const seed = 20261123;
+    const next = random(seed);
+    const via = await openHarnessWire(h);
+    const direct = await openWireSession({
+      host: h.cluster.host,
+      port: h.cluster.port,
+      user: h.cluster.roles.plain,
+      database: 'shop',
+      token: h.cluster.password,
+    });
+    try {
+      for (let i = 0; i < 150; i++) {
+        const steps = sequence(next, ALLOWED_SQL, ALLOWED_QUERIES, false);
+        const what = `seed ${seed}, sequence ${i}:\n  ${steps.map((x) => x.label).join('\n  ')}`;
+        const gateway = await run(via, steps, `end-${i}`, true);
+        const server = await run(direct, steps, `end-${i}`, true);
+        expect(server, what).toBeDefined();
+        expect(messages(gateway), what).toEqual(messages(server));
+      }
+    } finally {
+      via.close();
+      direct.close();
+    }
+    expect(await canaryRows()).toBe(CANARY_ROWS);
+  }, 120_000);
+
+  it('never run a refused statement, whatever comes around it, and stay in step', async () => {
+    const seed = 7;
+    const next = random(seed);
+    let s = await openHarnessWire(h);
+    try {
+      for (let i = 0; i < 300; i++) {
+        const steps = sequence(next, [...ALLOWED_SQL, ...REFUSED_SQL], [...ALLOWED_QUERIES, ...REFUSED_QUERIES]);
+        const what = `seed ${seed}, sequence ${i}:\n  ${steps.map((x) => x.label).join('\n  ')}`;
+        const answer = await run(s, steps, `end-${i}`);
+        expect(answer, what).toBeDefined();
+        expect(await canaryRows(), what).toBe(CANARY_ROWS);
+        if (s.closed) s = await openHarnessWire(h);
+      }
+    } finally {
+      s.close();
+    }
+  }, 180_000);
+
+  it('with bytes flipped, cut or repeated, neither crash nor run a refused statement', async () => {
+    const seed = 99;
+    const next = random(seed);
+    for (let i = 0; i < 120; i++) {
+      const steps = sequence(next, [...ALLOWED_SQL, ...REFUSED_SQL], [...ALLOWED_QUERIES, ...REFUSED_QUERIES]);
+      const bytes = Buffer.concat(steps.map((x) => x.bytes));
+      const mutated = Buffer.from(bytes);
+      const r = next();
+      const at = Math.floor(next() * bytes.length);
+      let change: string;
+      let sent: Buffer;
+      if (r < 0.5) {
+        mutated[at] = Math.floor(next() * 256);
+        change = `byte ${at} set to ${mutated[at]}`;
+        sent = mutated;
+      } else if (r < 0.75) {
+        change = `cut at ${at}`;
+        sent = mutated.subarray(0, at);
+      } else {
+        change = `bytes from ${at} repeated`;
+        sent = Buffer.concat([mutated, mutated.subarray(at)]);
+      }
+      const what = `seed ${seed}, sequence ${i} (${change}):\n  ${steps.map((x) => x.label).join('\n  ')}`;
+      const s = await openHarnessWire(h);
+      s.send(sent, ...closing(`end-${i}`));
+      // A length made larger waits for bytes that never come: the answer is not awaited, only that nothing ran.
+      await s.arrived(`end-${i}`, 300).catch(() => false);
+      s.close();
+      expect(await canaryRows(), what).toBe(CANARY_ROWS);
+    }
+    const c = await h.client();
+    expect((await c.query('SELECT count(*)::int AS n FROM fuzz_canary')).rows[0].n).toBe(CANARY_ROWS);
+    await c.end();
+  }, 180_000);
+
+  it('judge a prepared name as what the server kept, when the server refused to redefine it or skipped its Close', async () => {
+    // PREPARE and Parse of a DELETE only prepare (its runs are held); then the client names the same statement again.
+    const s = await openHarnessWire(h, 'review');
+    try {
+      const attempts: Array<{ what: string; send: Uint8Array[] }> = [
+        { what: 'SQL PREPARE', send: [query('PREPARE x AS DELETE FROM fuzz_canary')] },
+        { what: 'SQL PREPARE again (42P05 at the server)', send: [query('PREPARE x AS SELECT 1')] },
+        { what: 'EXECUTE', send: [query('EXECUTE x')] },
+        { what: 'Parse', send: [parse('y', 'DELETE FROM fuzz_canary'), sync()] },
+        { what: 'Parse again (42P05 at the server)', send: [parse('y', 'SELECT 1'), sync()] },
+        { what: 'Bind', send: [bind('', 'y'), execute(''), sync()] },
+        // A Close behind an error in its batch is skipped: y is still the DELETE.
+        { what: 'failing Bind, then Close', send: [bind('', 'y', ['1']), close('S', 'y'), sync()] },
+        { what: 'Parse after the skipped Close', send: [parse('y', 'SELECT 1'), sync()] },
+        { what: 'Bind after it', send: [bind('', 'y'), execute(''), sync()] },
+      ];
+      const answers: string[] = [];
+      for (const a of attempts) {
+        s.clear();
+        s.send(...a.send);
+        await s.readyCount(1);
+        answers.push(`${a.what}: ${messages(s.text()).join(' / ')}`);
+      }
+      expect(await canaryRows(), answers.join('\n')).toBe(CANARY_ROWS);
+      for (const run of ['EXECUTE', 'Bind', 'Bind after it'])
+        expect(answers.find((x) => x.startsWith(`${run}:`))).toMatch(/held for approval.*statement not approved/);
+      expect(answers.find((x) => x.startsWith('SQL PREPARE again'))).toMatch(/C42P05/);
+    } finally {
+      s.close();
+    }
+  }, 30_000);
+});
