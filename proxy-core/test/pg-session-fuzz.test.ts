@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, expect, it, describe as suite } from 'vitest';
+import type { Principal } from '../src/identity/identity.types';
 import { serializeFlush } from '../src/protocols/postgres/codec';
 import { close, describe } from '../src/protocols/postgres/codec/testing/frontend-messages';
 import { openWireSession, type WireSession } from '../src/protocols/postgres/codec/testing/wire-session';
 import { type Harness, startHarness } from './support/gateway-harness';
-import { bind, execute, openHarnessWire, parse, query, sync } from './support/wire-client';
+import { bind, execute, messages, openHarnessWire, parse, query, sync } from './support/wire-client';
 
 /**
  * Random sequences of well-formed frontend messages after authentication: Parse, Bind, Execute, Describe, Close,
@@ -30,6 +31,8 @@ const REVIEW_POLICY = {
 };
 
 const CANARY_ROWS = 5;
+
+const APPROVER: Principal = { sub: 'alice', groups: ['dba'], roles: ['approver'], issuer: 'test', expiresAt: 0 };
 
 /** Statements the policy allows, each run the same way direct and through the gateway. */
 const ALLOWED_SQL = [
@@ -73,6 +76,11 @@ const STATEMENTS = ['', 's1', 'fz'];
 const PORTALS = ['', 'p1'];
 const PARAMS: string[][] = [[], ['7'], ['x'], ['1', '2']];
 
+/** The seed a test names, or VIGIL_FUZZ_SEED's added to it (to explore other sequences: a failure names its seed). */
+function fuzzSeed(base: number): number {
+  return base + Number(process.env.VIGIL_FUZZ_SEED ?? 0);
+}
+
 /** Mulberry32: small, seeded, good enough to pick messages. */
 function random(seed: number): () => number {
   let a = seed;
@@ -93,13 +101,14 @@ interface Step {
  * 1–10 random messages. `inBatch`: a simple Query may come inside an unfinished extended batch (legal, but the server
  * skips it after an error there, so the gateway stops trusting prepared statements); otherwise a Sync goes first.
  */
-function sequence(next: () => number, sql: string[], queries: string[], inBatch = true): Step[] {
+function sequence(next: () => number, sql: string[], queries: string[], inBatch = true, queryShare = 0.1): Step[] {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)] as T;
   const steps: Step[] = [];
   let open = false;
   const length = 1 + Math.floor(next() * 10);
   for (let i = 0; i < length; i++) {
-    const r = next();
+    // A simple Query with probability queryShare, else an extended message in the proportions below 0.9.
+    const r = next() < queryShare ? 1 : next() * 0.9;
     if (r < 0.28) {
       const [name, text] = [pick(STATEMENTS), pick(sql)];
       steps.push({ label: `Parse ${JSON.stringify(name)} ${text}`, bytes: parse(name, text) });
@@ -140,27 +149,6 @@ function closing(marker: string): Uint8Array[] {
 }
 
 const READY = 'Z\0\0\0\x05';
-
-/**
- * The answer as one line per message (type and printable payload), so a difference reads as one. Errors and notices
- * keep severity, code and message: where in the server's source an error was raised is not the gateway's to repeat.
- */
-function messages(answer: string | undefined): string[] {
-  if (answer === undefined) return ['(no answer)'];
-  const bytes = Buffer.from(answer, 'latin1');
-  const out: string[] = [];
-  for (let at = 0; at + 5 <= bytes.length; ) {
-    const length = bytes.readInt32BE(at + 1);
-    const type = String.fromCharCode(bytes[at] ?? 0);
-    const fields = bytes
-      .subarray(at + 5, at + 1 + length)
-      .toString('latin1')
-      .split('\0');
-    out.push(`${type} ${(type === 'E' || type === 'N' ? fields.filter((f) => /^[SVCM]/.test(f)) : fields).join('|')}`);
-    at += 1 + length;
-  }
-  return out;
-}
 
 /**
  * Sends the steps and the closing messages; the answer, once the marker's ReadyForQuery arrived. `stepwise` waits for
@@ -212,7 +200,7 @@ afterAll(async () => {
 
 suite('random message sequences after authentication', () => {
   it('answer through the gateway exactly as direct when the policy allows every statement', async () => {
-    const seed = 20261123;
+    const seed = fuzzSeed(20261123);
     const next = random(seed);
     const via = await openHarnessWire(h);
     const direct = await openWireSession({
@@ -239,7 +227,7 @@ suite('random message sequences after authentication', () => {
   }, 120_000);
 
   it('never run a refused statement, whatever comes around it, and stay in step', async () => {
-    const seed = 7;
+    const seed = fuzzSeed(7);
     const next = random(seed);
     let s = await openHarnessWire(h);
     try {
@@ -256,8 +244,40 @@ suite('random message sequences after authentication', () => {
     }
   }, 180_000);
 
+  it('under review, never run a statement its approver denied, whatever comes around it', async () => {
+    const seed = fuzzSeed(4242);
+    const next = random(seed);
+    const denied = new Set<string>();
+    const denying = setInterval(() => {
+      for (const a of h.gateway.store.listApprovals({ status: 'pending' })) {
+        h.gateway.broker.decide(a.id, APPROVER, 'deny', 'fuzz');
+        denied.add(a.id);
+      }
+    }, 10);
+    let s = await openHarnessWire(h, 'review');
+    try {
+      for (let i = 0; i < 150; i++) {
+        const steps = sequence(
+          next,
+          [...ALLOWED_SQL, ...REFUSED_SQL],
+          [...ALLOWED_QUERIES, ...REFUSED_QUERIES],
+          true,
+          0.4,
+        );
+        const what = `seed ${seed}, sequence ${i}:\n  ${steps.map((x) => x.label).join('\n  ')}`;
+        expect(await run(s, steps, `end-${i}`), what).toBeDefined();
+        expect(await canaryRows(), what).toBe(CANARY_ROWS);
+        if (s.closed) s = await openHarnessWire(h, 'review');
+      }
+    } finally {
+      clearInterval(denying);
+      s.close();
+    }
+    expect(denied.size).toBeGreaterThan(10); // the sequences did ask, and were refused
+  }, 180_000);
+
   it('with bytes flipped, cut or repeated, neither crash nor run a refused statement', async () => {
-    const seed = 99;
+    const seed = fuzzSeed(99);
     const next = random(seed);
     for (let i = 0; i < 120; i++) {
       const steps = sequence(next, [...ALLOWED_SQL, ...REFUSED_SQL], [...ALLOWED_QUERIES, ...REFUSED_QUERIES]);

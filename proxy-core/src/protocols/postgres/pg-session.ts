@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { type SecureContext, TLSSocket } from 'node:tls';
 import type { PostgresConnectionConfig } from '../../config/config';
@@ -26,6 +27,8 @@ import {
   serializeBackendKeyData,
   serializeNegotiateProtocolVersion,
   serializeParameterStatus,
+  serializeParse,
+  serializeQuery,
   serializeReadyForQuery,
 } from './codec';
 import {
@@ -37,7 +40,7 @@ import {
   judgedForBatch,
   reviewWhenRun,
 } from './frontend-commands';
-import { ResponseSequencer } from './response-sequencer';
+import { type Poison, ResponseSequencer } from './response-sequencer';
 import type { ResultMasker } from './result-masker.types';
 import { checkStartupParams } from './startup-options';
 import { unsafeSetting } from './unsafe-setting';
@@ -462,7 +465,7 @@ export class PgSession {
           rule: 'limits',
           detail: { reason, actions: [], statements: [] },
         });
-        this.refuse(frame.code, `Vigil: ${reason}`, toClient, SqlState.PROGRAM_LIMIT_EXCEEDED);
+        this.refuse(frame.code, `Vigil: ${reason}`, toClient, out, SqlState.PROGRAM_LIMIT_EXCEEDED);
         continue;
       }
       const maskDenial = this.masker?.inspect(frame);
@@ -474,7 +477,7 @@ export class PgSession {
           rule: 'masking',
           detail: { reason: maskDenial, actions: [], statements: [] },
         });
-        this.refuse(frame.code, `Vigil ${maskDenial}`, toClient);
+        this.refuse(frame.code, `Vigil ${maskDenial}`, toClient, out);
         continue;
       }
       const statement = command.name ?? '';
@@ -492,7 +495,7 @@ export class PgSession {
           rule: null,
           detail: { reason, actions: [], statements: [] },
         });
-        this.refuse(frame.code, reason, toClient, SqlState.INVALID_SQL_STATEMENT_NAME);
+        this.refuse(frame.code, reason, toClient, out, SqlState.INVALID_SQL_STATEMENT_NAME);
         continue;
       }
       const parse = frame.code === FrontendCode.Parse;
@@ -533,7 +536,7 @@ export class PgSession {
         continue;
       }
       if (verdict.outcome === 'deny') {
-        this.refuse(frame.code, verdict.message, toClient);
+        this.refuse(frame.code, verdict.message, toClient, out);
         continue;
       }
       // Review: flush what came before, hold this message (and everything behind it) until decided.
@@ -550,21 +553,40 @@ export class PgSession {
     if (terminate) void this.shutdown('client terminated the session', 'ended', true);
   }
 
-  /** Answers a refused command (42501 unless told) where the client expects the reply (see ResponseSequencer). */
+  /**
+   * Answers a refused command (42501 unless told) where the client expects the reply (see ResponseSequencer). The
+   * server must fail as it would have for the refused statement, or a transaction (or an extended batch, which is one)
+   * would commit what came before it: unless the server is known to be idle, a statement that fails goes upstream in
+   * its place (`toUpstream`), and its error is turned into the refusal.
+   */
   private refuse(
     code: number,
     message: string,
     toClient: Uint8Array[],
+    toUpstream: Uint8Array[],
     sqlState: string = SqlState.INSUFFICIENT_PRIVILEGE,
   ): void {
     const error = PgError.error(sqlState, message).toBytes();
-    if (code === FrontendCode.Query) {
-      toClient.push(...this.sequencer.reply((status) => Buffer.concat([error, serializeReadyForQuery(status)])));
-    } else {
-      // Extended protocol: like the server after an error, discard until Sync, then answer at that Sync.
-      this.sequencer.injectBeforeNextSyncReply(() => error);
-      this.extended.skipUntilSync = true;
+    const poison = { token: `vigil_refused_${randomBytes(8).toString('hex')}`, error };
+    if (code === FrontendCode.Query || code === FrontendCode.FunctionCall) {
+      const idle = toUpstream.length === 0 && this.nothingInFlight() && this.sequencer.lastStatus === TX_IDLE;
+      if (idle) {
+        toClient.push(...this.sequencer.reply((status) => Buffer.concat([error, serializeReadyForQuery(status)])));
+        return;
+      }
+      const bytes = serializeQuery(poison.token);
+      this.forwarding({ code: FrontendCode.Query, payload: bytes.subarray(5) }, poison);
+      this.masker?.forwarded({ code: FrontendCode.Query, payload: bytes.subarray(5), bytes });
+      toUpstream.push(bytes);
+      return;
     }
+    // Extended protocol: like the server after an error, discard until Sync, then answer at that Sync.
+    const bytes = serializeParse(poison.token, poison.token);
+    this.masker?.forwarded({ code: FrontendCode.Parse, payload: bytes.subarray(5), bytes });
+    this.sequencer.poisonBatch(poison);
+    this.sequencer.injectBeforeNextSyncReply(() => error);
+    this.extended.skipUntilSync = true;
+    toUpstream.push(bytes);
   }
 
   private hold(
@@ -584,6 +606,7 @@ export class PgSession {
         session.annotate(decidedAnnotation(verdict.requestId, outcome));
         this.heldRequest = undefined;
         const replies: Uint8Array[] = [];
+        const poison: Uint8Array[] = [];
         if (outcome.approved) {
           // Exactly the bytes that were approved, once.
           if (covered !== undefined) coverRuns(this.extended, covered.statement, covered.runs);
@@ -595,6 +618,7 @@ export class PgSession {
             code,
             `canceling statement due to user request (Vigil withdrew approval request ${verdict.requestId})`,
             replies,
+            poison,
             SqlState.QUERY_CANCELED,
           );
         } else {
@@ -602,8 +626,10 @@ export class PgSession {
             code,
             `statement not approved (${notApprovedWhy(outcome)}); request ${verdict.requestId}`,
             replies,
+            poison,
           );
         }
+        this.writeUpstream(this.upstream as UpstreamConnection, poison);
         this.writeClient(replies);
         this.client.resume();
         this.relayClientFrames();
@@ -645,13 +671,13 @@ export class PgSession {
    * inside an unfinished extended-protocol batch may be skipped by the server (after an error there) and then gets
    * none: from then on the session cannot tell which answer is whose, and prepared statements are not trusted.
    */
-  private forwarding(frame: Pick<PgFrame, 'code' | 'payload'>): void {
+  private forwarding(frame: Pick<PgFrame, 'code' | 'payload'>, poison?: Poison): void {
     switch (frame.code) {
       case FrontendCode.Query:
       case FrontendCode.FunctionCall:
         if (this.extendedOpen)
           this.prepared.distrust('a simple Query or FunctionCall came inside an extended-protocol batch');
-        this.sequencer.forwardedSyncPoint();
+        this.sequencer.forwardedSyncPoint(poison);
         this.prepared.syncPoint();
         return;
       case FrontendCode.Sync:
@@ -700,7 +726,8 @@ export class PgSession {
           );
           return;
         }
-        if (frame.code === BackendCode.ErrorResponse) this.sequencer.upstreamError();
+        // The first error of a request may stand for a refusal (see refuse()); the frame goes on as what the client gets.
+        const error = frame.code === BackendCode.ErrorResponse ? this.sequencer.upstreamError(frame.bytes) : undefined;
         if (this.prepared.awaiting) this.tellPrepared(frame);
         else if (frame.code === BackendCode.ReadyForQuery) this.prepared.answered('ready'); // counted, nothing awaited
         if (frame.code === BackendCode.ReadyForQuery) {
@@ -709,7 +736,8 @@ export class PgSession {
           out.push(...this.sequencer.afterReadyForQuery(frame.payload[0] ?? TX_IDLE));
           continue;
         }
-        out.push(this.masker ? this.masker.filter(frame, out.length) : frame.bytes);
+        const shown = this.masker ? this.masker.filter(frame, out.length) : frame.bytes;
+        out.push(error === undefined || error === frame.bytes ? shown : error);
       }
     } catch (err) {
       this.log.error('upstream sent bytes the gateway cannot frame', { err });

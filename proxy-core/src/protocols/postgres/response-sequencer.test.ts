@@ -48,12 +48,28 @@ describe('ResponseSequencer', () => {
     const seq = new ResponseSequencer();
     seq.injectBeforeNextSyncReply(tag('refused Bind'));
     seq.forwardedSyncPoint();
-    seq.upstreamError(); // the Parse forwarded before the refused Bind failed
+    const earlier = new TextEncoder().encode('E: the Parse forwarded before the refused Bind failed');
+    expect(seq.upstreamError(earlier)).toBe(earlier);
     expect(seq.beforeReadyForQuery()).toEqual([]);
     seq.afterReadyForQuery(0x49);
     seq.injectBeforeNextSyncReply(tag('refused in the next batch'));
     seq.forwardedSyncPoint();
     expect(text(seq.beforeReadyForQuery())).toEqual(['refused in the next batch']);
+  });
+
+  it("turns the poison's error into the refusal, and passes an earlier error of the batch as the server's", () => {
+    const seq = new ResponseSequencer();
+    const refusal = new TextEncoder().encode('42501 refused');
+    const poisonError = new TextEncoder().encode('syntax error at or near "vigil_refused_1"');
+    seq.poisonBatch({ token: 'vigil_refused_1', error: refusal });
+    seq.forwardedSyncPoint();
+    expect(seq.upstreamError(poisonError)).toBe(refusal);
+    seq.afterReadyForQuery(0x45);
+    seq.forwardedSyncPoint({ token: 'vigil_refused_2', error: refusal });
+    const earlier = new TextEncoder().encode('23505 duplicate key');
+    expect(seq.upstreamError(earlier)).toBe(earlier);
+    seq.afterReadyForQuery(0x45);
+    expect(seq.owed).toBe(0);
   });
 
   it('keeps several made-up replies in request order', () => {

@@ -10,20 +10,37 @@
  */
 export type SyntheticReply = (lastStatus: number) => Uint8Array;
 
+/**
+ * A statement that fails, sent upstream in place of a refused one so that the server's transaction fails as it would
+ * have for the refused statement; its error (recognised by `token`) reaches the client as the refusal, `error`.
+ */
+export interface Poison {
+  token: string;
+  error: Uint8Array;
+}
+
 type Entry =
-  | { kind: 'upstream'; before: SyntheticReply[]; errored?: boolean }
+  | { kind: 'upstream'; before: SyntheticReply[]; errored?: boolean; poison?: Poison }
   | { kind: 'synthetic'; reply: SyntheticReply };
 
 export class ResponseSequencer {
   private readonly queue: Entry[] = [];
   private pendingInjection: SyntheticReply[] = [];
+  private pendingPoison: Poison | undefined;
   /** Transaction status byte of the upstream's last ReadyForQuery ('I', 'T' or 'E'). */
   lastStatus = 0x49;
 
-  /** A Query or Sync was forwarded: the upstream owes one ReadyForQuery. */
-  forwardedSyncPoint(): void {
-    this.queue.push({ kind: 'upstream', before: this.pendingInjection });
+  /** A Query or Sync (or a poison Query) was forwarded: the upstream owes one ReadyForQuery. */
+  forwardedSyncPoint(poison?: Poison): void {
+    const stands = poison ?? this.pendingPoison;
+    this.queue.push({ kind: 'upstream', before: this.pendingInjection, ...(stands ? { poison: stands } : {}) });
     this.pendingInjection = [];
+    this.pendingPoison = undefined;
+  }
+
+  /** A refused message of the batch went upstream as `poison` (see {@link Poison}); the batch's Sync comes later. */
+  poisonBatch(poison: Poison): void {
+    this.pendingPoison ??= poison;
   }
 
   /**
@@ -45,13 +62,18 @@ export class ResponseSequencer {
   }
 
   /**
-   * The upstream sent an ErrorResponse for the request it is answering. In a batch, the messages the gateway refused
-   * came after everything it forwarded, so the server would have skipped them: like the server, the client then
-   * hears of the first error only.
+   * The upstream sent an ErrorResponse (`error`, whole) for the request it is answering: returns what the client
+   * gets. In a batch, the messages the gateway refused came after everything it forwarded, so the server would have
+   * skipped them: like the server, the client then hears of the first error only.
    */
-  upstreamError(): void {
+  upstreamError(error: Uint8Array): Uint8Array {
     const head = this.queue[0];
-    if (head?.kind === 'upstream') head.errored = true;
+    if (head?.kind !== 'upstream') return error;
+    const first = head.errored !== true;
+    head.errored = true;
+    // The poison's own error stands for the refusal; an earlier error in the batch is the server's to report.
+    if (first && head.poison !== undefined && Buffer.from(error).includes(head.poison.token)) return head.poison.error;
+    return error;
   }
 
   /** Bytes to send to the client just before an upstream ReadyForQuery with this status. */

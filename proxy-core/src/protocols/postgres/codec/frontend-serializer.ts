@@ -30,6 +30,15 @@ export function serializeQuery(query: string): Uint8Array {
   return new BufferWriter(query.length + 1).addCString(query).flush(FrontendCode.Query);
 }
 
+/** A Parse with no parameter types named. */
+export function serializeParse(name: string, sql: string): Uint8Array {
+  return new BufferWriter(name.length + sql.length + 4)
+    .addCString(name)
+    .addCString(sql)
+    .addInt16(0)
+    .flush(FrontendCode.Parse);
+}
+
 export function serializeSync(): Uint8Array {
   return new BufferWriter(0).flush(FrontendCode.Sync);
 }

@@ -1,14 +1,8 @@
 import { BufferWriter } from '../buffer-writer';
 import { FrontendCode } from '../message-codes';
 
-/** Extended-protocol messages as a client writes them, for tests (the gateway itself only relays these). */
-export function parse(name: string, sql: string): Uint8Array {
-  return new BufferWriter(name.length + sql.length + 4)
-    .addCString(name)
-    .addCString(sql)
-    .addInt16(0)
-    .flush(FrontendCode.Parse);
-}
+/** Extended-protocol messages as a client writes them, for tests. */
+export { serializeParse as parse } from '../frontend-serializer';
 
 /** A Bind of `statement` into `portal`, its parameters as text; results as text, or all binary. */
 export function bind(portal: string, statement: string, params: string[] = [], binaryResults = false): Uint8Array {
