@@ -54,6 +54,7 @@ const SERVER_ANSWERS: Readonly<Record<number, ServerAnswer>> = {
   [BackendCode.ErrorResponse]: 'error',
   [BackendCode.ReadyForQuery]: 'ready',
 };
+
 export interface PgSessionDeps {
   logger: Logger;
   maxMessageBytes: number;
@@ -483,7 +484,7 @@ export class PgSession {
       const statement = command.name ?? '';
       if (command.via === 'bind' && !this.prepared.mayExist(statement)) {
         // Vigil follows the server's answers: it has no such statement, and says so as it would (drivers re-prepare on
-        // 26000). Nothing is sent.
+        // 26000). The Bind is not sent; a statement that fails stands in for it (see refuse()).
         const reason =
           statement === ''
             ? 'unnamed prepared statement does not exist'
