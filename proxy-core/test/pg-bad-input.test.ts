@@ -6,6 +6,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BAD_TOKEN_FAILURES, type BadTokenName, badTokens } from './support/bad-tokens';
 import { type Harness, startHarness } from './support/gateway-harness';
+import { openHarnessWire, parse, query, sync } from './support/wire-client';
 
 let h: Harness;
 
@@ -175,6 +176,21 @@ describe('malformed input never crashes the gateway', () => {
     await c.query('INSERT INTO bulk_rows VALUES ($1, $2)', [1, 'x'.repeat(2_000_000)]);
     expect((await c.query('SELECT length(body) AS n FROM bulk_rows')).rows[0].n).toBe(2_000_000);
     await c.end();
+    await stillServing();
+  });
+
+  it('a simple Query inside an unfinished extended batch: 08P01, the session ends, nothing of it runs', async () => {
+    await h.cluster.query('CREATE TABLE IF NOT EXISTS batch_marks (n int)');
+    const s = await openHarnessWire(h);
+    // After the failing Parse the server would skip the Query and answer nothing for it; Vigil could not tell which
+    // answer is whose from then on.
+    s.send(parse('', 'SELECT * FROM no_such_table'), query('INSERT INTO batch_marks VALUES (1)'), sync());
+    expect(await s.arrived('unfinished extended-protocol batch')).toBe(true);
+    expect(s.text()).toContain('08P01');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(s.closed).toBe(true);
+    const rows = await h.cluster.query<{ n: number }>('SELECT count(*)::int AS n FROM batch_marks');
+    expect(rows.rows[0]?.n).toBe(0);
     await stillServing();
   });
 

@@ -30,6 +30,32 @@ const REVIEW_POLICY = {
   ],
 };
 
+/** Reads only, with a masked column: what the masker must keep out of every answer. */
+const MASKED_POLICY = {
+  name: 'fuzz-masked',
+  rules: [
+    { match: { statements: ['select', 'transaction', 'deallocate'] }, action: 'allow' },
+    { match: { functions: ['*'] }, action: 'allow' },
+  ],
+  masking: { columns: ['fuzz_secret.ssn'], detectors: ['us_ssn'], style: 'redact' },
+};
+const SECRETS = ['123-45-6789', '987-65-4321', '555-12-3456'];
+
+/** Statements over the masked column, as they are, computed, cast (a failing cast names the value) and paged. */
+const MASKED_SQL = [
+  'SELECT ssn FROM fuzz_secret',
+  'SELECT * FROM fuzz_secret ORDER BY id',
+  'SELECT id, ssn FROM fuzz_secret WHERE id > $1',
+  'SELECT upper(ssn), lower(ssn) FROM fuzz_secret',
+  'SELECT ssn || $1 FROM fuzz_secret',
+  'SELECT ssn::int FROM fuzz_secret',
+  'SELECT id FROM fuzz_secret',
+  'SELECT $1::text',
+  'SELECT 1',
+  'BEGIN',
+  'COMMIT',
+];
+
 const CANARY_ROWS = 5;
 
 const APPROVER: Principal = { sub: 'alice', groups: ['dba'], roles: ['approver'], issuer: 'test', expiresAt: 0 };
@@ -175,6 +201,16 @@ async function run(s: WireSession, steps: Step[], marker: string, stepwise = fal
   return s.text().slice(0, ready() + READY.length + 1);
 }
 
+/**
+ * The sequence was answered to its end, or the gateway ended the session because a simple Query came inside an
+ * unfinished extended batch (which the server may skip; no driver sends it).
+ */
+function inStep(s: WireSession, answer: string | undefined, what: string): void {
+  if (answer !== undefined) return;
+  expect(s.closed, what).toBe(true);
+  expect(s.text(), what).toContain('a simple Query came inside an unfinished extended-protocol batch');
+}
+
 let h: Harness;
 
 async function canaryRows(): Promise<number> {
@@ -183,14 +219,19 @@ async function canaryRows(): Promise<number> {
 
 beforeAll(async () => {
   h = await startHarness({
-    policies: [FUZZ_POLICY, REVIEW_POLICY],
+    policies: [FUZZ_POLICY, REVIEW_POLICY, MASKED_POLICY],
     connectionPolicy: 'fuzz',
-    extraPostgres: [{ name: 'review', policy: 'review-deletes' }],
+    extraPostgres: [
+      { name: 'review', policy: 'review-deletes' },
+      { name: 'masked', policy: 'fuzz-masked' },
+    ],
   });
   await h.cluster.query(`
     CREATE TABLE fuzz_canary (id int PRIMARY KEY);
     INSERT INTO fuzz_canary SELECT generate_series(1, ${CANARY_ROWS});
     CREATE TABLE fuzz_log (id int);
+    CREATE TABLE fuzz_secret (id int PRIMARY KEY, ssn text);
+    INSERT INTO fuzz_secret VALUES ${SECRETS.map((v, i) => `(${i + 1}, '${v}')`).join(', ')};
   `);
 }, 120_000);
 
@@ -235,7 +276,7 @@ suite('random message sequences after authentication', () => {
         const steps = sequence(next, [...ALLOWED_SQL, ...REFUSED_SQL], [...ALLOWED_QUERIES, ...REFUSED_QUERIES]);
         const what = `seed ${seed}, sequence ${i}:\n  ${steps.map((x) => x.label).join('\n  ')}`;
         const answer = await run(s, steps, `end-${i}`);
-        expect(answer, what).toBeDefined();
+        inStep(s, answer, what);
         expect(await canaryRows(), what).toBe(CANARY_ROWS);
         if (s.closed) s = await openHarnessWire(h);
       }
@@ -265,7 +306,7 @@ suite('random message sequences after authentication', () => {
           0.4,
         );
         const what = `seed ${seed}, sequence ${i}:\n  ${steps.map((x) => x.label).join('\n  ')}`;
-        expect(await run(s, steps, `end-${i}`), what).toBeDefined();
+        inStep(s, await run(s, steps, `end-${i}`), what);
         expect(await canaryRows(), what).toBe(CANARY_ROWS);
         if (s.closed) s = await openHarnessWire(h, 'review');
       }
@@ -274,6 +315,33 @@ suite('random message sequences after authentication', () => {
       s.close();
     }
     expect(denied.size).toBeGreaterThan(10); // the sequences did ask, and were refused
+  }, 180_000);
+
+  it('in a masked session, never let a masked value out, whatever the order of the messages', async () => {
+    const seed = fuzzSeed(31337);
+    const next = random(seed);
+    let s = await openHarnessWire(h, 'masked');
+    let answered = 0;
+    try {
+      for (let i = 0; i < 200; i++) {
+        // Every other sequence is pipelined, Queries inside extended batches included.
+        const pipelined = i % 2 === 1;
+        const steps = sequence(next, MASKED_SQL, MASKED_SQL, pipelined, 0.2);
+        const what = `seed ${seed}, sequence ${i}:\n  ${steps.map((x) => x.label).join('\n  ')}`;
+        const answer = await run(s, steps, `end-${i}`, !pipelined);
+        inStep(s, answer, what);
+        const seen = s.text();
+        for (const secret of SECRETS) {
+          expect(seen.includes(secret), `${what}\nleaked ${secret}`).toBe(false);
+          expect(seen.includes(secret.replaceAll('-', '')), `${what}\nleaked ${secret}`).toBe(false);
+        }
+        if (/D\0\0\0/.test(seen)) answered++;
+        if (s.closed) s = await openHarnessWire(h, 'masked');
+      }
+    } finally {
+      s.close();
+    }
+    expect(answered).toBeGreaterThan(50); // rows did come back, masked
   }, 180_000);
 
   it('with bytes flipped, cut or repeated, neither crash nor run a refused statement', async () => {

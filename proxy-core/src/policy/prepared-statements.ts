@@ -8,7 +8,8 @@
  * exists fails there (42P05) and leaves the old statement in place, and a Close or a DEALLOCATE behind an error in its
  * batch never runs. So each change the client sends waits in order until the server answers it (ParseComplete,
  * CloseComplete, the CommandComplete of the PREPARE or DEALLOCATE), and an error drops the changes the server skipped.
- * Until then, a name that could be either of two statements is judged as neither: it is unparsed (fail closed).
+ * Until then, a name that could be either of two statements is judged as neither: it is unparsed (fail closed), and so
+ * is every name once the answers stop matching what was sent.
  */
 import type { ClassifiedStatement, SqlClassification, StatementPart } from './policy.types';
 
@@ -25,8 +26,6 @@ export interface PreparedStatements {
   /** A Sync or a Query was sent: the server ends its answer to it with ReadyForQuery. */
   syncPoint(): void;
   answered(answer: ServerAnswer): void;
-  /** The protocol can no longer match answers to what was sent: from now on no name is known (fail closed). */
-  distrust(why: string): void;
   /** False when the server has no statement `name` (so a Bind of it fails there); true when it may, or when unknown. */
   mayExist(name: string): boolean;
   /** What a Bind of `name` runs; unparsed when the server's answers still leave two statements possible. */
@@ -131,9 +130,6 @@ export function createPreparedStatements(options: { maxEntries?: number } = {}):
     },
     syncPoint() {
       syncsSent++;
-    },
-    distrust(why) {
-      lost ??= why;
     },
     answered(answer) {
       if (answer === 'ready') {

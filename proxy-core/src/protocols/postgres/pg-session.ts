@@ -117,8 +117,8 @@ export class PgSession {
   private readonly sequencer = new ResponseSequencer();
   private readonly extended: ExtendedState = { statements: new Map(), skipUntilSync: false };
   private readonly prepared = createPreparedStatements();
-  /** Extended-protocol messages went upstream since the last Sync. */
-  private extendedOpen = false;
+  /** Extended-protocol messages that may fail went upstream since the last Sync. */
+  private batchOpen = false;
   private issuedKey: { pid: number; secret: number } | undefined;
   private authTimer: NodeJS.Timeout | undefined;
   /** The approval request of a held statement: nothing more from the client is processed until it is decided. */
@@ -450,6 +450,15 @@ export class PgSession {
       }
       const command = frontendCommand(frame, this.extended);
       if (command.skip) continue; // after a refused message in an extended batch, until Sync
+      if (this.batchOpen && (frame.code === FrontendCode.Query || frame.code === FrontendCode.FunctionCall)) {
+        // After an error in the batch the server skips it, answering nothing: which answer is whose (results to mask,
+        // statements prepared, replies to place) could no longer be told. No driver sends this; fail closed.
+        this.fatal(
+          SqlState.PROTOCOL_VIOLATION,
+          'Vigil: a simple Query came inside an unfinished extended-protocol batch (send Sync first); session ended',
+        );
+        return;
+      }
       if (command.text === undefined) {
         this.forwarding(frame);
         this.masker?.forwarded(frame);
@@ -668,34 +677,29 @@ export class PgSession {
   }
 
   /**
-   * A message goes upstream. A Query, a FunctionCall and a Sync are each answered with one ReadyForQuery. A Query sent
-   * inside an unfinished extended-protocol batch may be skipped by the server (after an error there) and then gets
-   * none: from then on the session cannot tell which answer is whose, and prepared statements are not trusted.
+   * A message goes upstream. A Query, a FunctionCall and a Sync are each answered with one ReadyForQuery; Parse, Bind,
+   * Describe and Execute open a batch that may fail (then the server skips everything up to its Sync).
    */
   private forwarding(frame: Pick<PgFrame, 'code' | 'payload'>, poison?: Poison): void {
     switch (frame.code) {
       case FrontendCode.Query:
       case FrontendCode.FunctionCall:
-        if (this.extendedOpen)
-          this.prepared.distrust('a simple Query or FunctionCall came inside an extended-protocol batch');
         this.sequencer.forwardedSyncPoint(poison);
         this.prepared.syncPoint();
         return;
       case FrontendCode.Sync:
-        this.extendedOpen = false;
+        this.batchOpen = false;
         this.sequencer.forwardedSyncPoint();
         this.prepared.syncPoint();
         return;
       case FrontendCode.Close:
         this.prepared.closed(closedStatement(frame.payload));
-        this.extendedOpen = true;
         return;
       case FrontendCode.Parse:
       case FrontendCode.Bind:
       case FrontendCode.Describe:
       case FrontendCode.Execute:
-      case FrontendCode.Flush:
-        this.extendedOpen = true;
+        this.batchOpen = true;
     }
   }
 
