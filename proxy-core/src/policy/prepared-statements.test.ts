@@ -121,6 +121,16 @@ describe('PreparedStatements', () => {
     expect(decideResolved('EXECUTE s', registry).d.outcome).toBe('deny');
   });
 
+  it('judges a statement it had to forget (over maxEntries) as unparsed, never by the text a client sent', () => {
+    const registry = createPreparedStatements({ maxEntries: 2 });
+    parsed(registry, 'a', 'DELETE FROM orders');
+    parsed(registry, 'b', 'SELECT 1');
+    parsed(registry, 'c', 'SELECT 2');
+    expect(registry.mayExist('a')).toBe(true);
+    expect(registry.classifyPrepared('a')?.statements[0]?.unparsed).toMatch(/over 2 statements were prepared/);
+    expect(kindOf(registry, 'c')).toBe('select');
+  });
+
   it('gives up knowing, fail closed, when the answers do not match what was sent', () => {
     const registry = createPreparedStatements();
     registry.parsed('a', classifySql('SELECT 1'), 'SELECT 1');

@@ -101,6 +101,11 @@ export function createPreparedStatements(options: { maxEntries?: number } = {}):
   const lookup = (name: string): SqlClassification | undefined => {
     if (lost !== undefined) return unknowable(name, lost);
     const found = inFlight.length === 0 ? [confirmed.get(name)].filter((d) => d !== undefined) : possible(name);
+    if (found.length === 0 && evicted)
+      return unknowable(
+        name,
+        `over ${maxEntries} statements were prepared in this session, and this one was forgotten`,
+      );
     if (found.length <= 1) return found[0]?.classification;
     return unknowable(name, 'it was defined again before the server answered, so it may run either statement');
   };
