@@ -9,19 +9,20 @@ import { bind, execute, messages, openHarnessWire, parse, query, sync } from './
 /**
  * Random sequences of well-formed frontend messages after authentication: Parse, Bind, Execute, Describe, Close,
  * Sync, Flush and Query with names that collide, portals that do not exist, wrong parameter counts, bad values and
- * statements the policy refuses. Three properties:
- * - with only statements the policy allows, every answer through the gateway is byte for byte the answer direct;
- * - with refused statements mixed in, not one of them runs (the canary table keeps its rows), and each sequence
- *   still ends with the session in step (its closing query is answered);
+ * statements the policy refuses or holds. The properties:
+ * - with only statements the policy allows, every answer through the gateway is the answer direct;
+ * - with refused statements mixed in, or held ones that an approver denies, not one of them runs (the canary table
+ *   keeps its rows), and each sequence still ends with the session in step (its closing query is answered);
+ * - in a masked session, no masked value reaches the client, in any form;
  * - with the bytes mutated, the gateway neither crashes nor runs a refused statement, and goes on serving.
- * The generator is seeded; a failure names the seed and the sequence.
+ * The generator is seeded; a failure names the seed and the sequence (VIGIL_FUZZ_SEED explores others).
  */
 const FUZZ_POLICY = {
   name: 'fuzz',
   rules: [{ match: { statements: ['select', 'insert', 'transaction', 'deallocate'] }, action: 'allow' }],
 };
 
-/** Deletes wait for an approver (none comes: each request expires). */
+/** Deletes wait for an approver (the tests deny them, or let the request expire). */
 const REVIEW_POLICY = {
   name: 'review-deletes',
   rules: [
