@@ -382,6 +382,7 @@ suite('random message sequences after authentication', () => {
 
   it('judge a prepared name as what the server kept, when the server refused to redefine it or skipped its Close', async () => {
     // PREPARE and Parse of a DELETE only prepare (its runs are held); then the client names the same statement again.
+    const before = new Set(h.gateway.store.listApprovals({}).map((a) => a.id));
     const s = await openHarnessWire(h, 'review');
     try {
       const attempts: Array<{ what: string; send: Uint8Array[] }> = [
@@ -407,6 +408,12 @@ suite('random message sequences after authentication', () => {
       for (const run of ['EXECUTE', 'Bind', 'Bind after it'])
         expect(answers.find((x) => x.startsWith(`${run}:`))).toMatch(/held for approval.*statement not approved/);
       expect(answers.find((x) => x.startsWith('SQL PREPARE again'))).toMatch(/C42P05/);
+      // The approver is shown what runs, not the text of the Parse the server refused.
+      const asked = h.gateway.store
+        .listApprovals({})
+        .filter((a) => !before.has(a.id))
+        .map((a) => a.statement);
+      expect(asked.sort()).toEqual([...Array(3).fill('DELETE FROM fuzz_canary'), 'EXECUTE x']);
     } finally {
       s.close();
     }

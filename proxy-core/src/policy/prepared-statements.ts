@@ -28,6 +28,8 @@ export interface PreparedStatements {
   answered(answer: ServerAnswer): void;
   /** False when the server has no statement `name` (so a Bind of it fails there); true when it may, or when unknown. */
   mayExist(name: string): boolean;
+  /** How a Bind of `name` reads for people: the SQL its Parse sent, or `EXECUTE "name"` (an SQL PREPARE, or unknown). */
+  shownText(name: string): string;
   /** What a Bind of `name` runs; unparsed when the server's answers still leave two statements possible. */
   classifyPrepared(name: string): SqlClassification | undefined;
   /** `classification` with each EXECUTE of a known statement replaced by what that statement does. */
@@ -42,6 +44,8 @@ interface Definition {
   classification: SqlClassification;
   /** The text that defined it: two definitions with one text are one statement. */
   text: string;
+  /** Defined by a protocol Parse (its text is the statement's SQL), not by an SQL PREPARE. */
+  parsed: boolean;
 }
 
 type Change =
@@ -112,7 +116,7 @@ export function createPreparedStatements(options: { maxEntries?: number } = {}):
 
   const registry: PreparedStatements = {
     parsed(name, classification, text) {
-      send('parse-complete', { op: 'define', name, definition: { classification, text } });
+      send('parse-complete', { op: 'define', name, definition: { classification, text, parsed: true } });
     },
     closed(name) {
       send('close-complete', name === undefined ? { op: 'none' } : { op: 'drop', name });
@@ -126,6 +130,7 @@ export function createPreparedStatements(options: { maxEntries?: number } = {}):
             definition: {
               classification: { statements: [stmt], unparsed: stmt.unparsed !== undefined },
               text: stmt.text,
+              parsed: false,
             },
           });
         if (stmt.deallocates === null)
@@ -170,6 +175,11 @@ export function createPreparedStatements(options: { maxEntries?: number } = {}):
       evicted ||
       confirmed.has(name) ||
       inFlight.some((s) => s.change.op === 'define' && s.change.name === name),
+    shownText(name) {
+      const found = lost === undefined ? possible(name) : [];
+      const only = found.length === 1 ? found[0] : undefined;
+      return only?.parsed ? only.text : `EXECUTE "${name.replaceAll('"', '""')}"`;
+    },
     classifyPrepared: lookup,
     resolve(classification) {
       if (!classification.statements.some((s) => s.parts.some((p) => p.prepared !== undefined))) return classification;

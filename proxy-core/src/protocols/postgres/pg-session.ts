@@ -515,8 +515,10 @@ export class PgSession {
         sentAhead ??= bindsAhead(this.framer.peek(MAX_RUNS_AHEAD), statement);
         return sentAhead;
       };
+      // A Bind reads as what the server has under its name, which a failed Parse of the client's did not change.
+      const text = command.via === 'bind' ? this.prepared.shownText(statement) : command.text;
       const verdict = (this.gate as CommandGate).check({
-        text: command.text,
+        text,
         via: command.via ?? 'query',
         frame: n,
         ...(command.name === undefined ? {} : { name: command.name }),
@@ -531,7 +533,7 @@ export class PgSession {
       if (verdict.outcome !== 'allow' || !verdict.heldWhenRun || !parse)
         session.command({
           frame: n,
-          text: command.text,
+          text,
           decision: verdict.outcome,
           rule: verdict.rule,
           ...(verdict.detail ? { detail: verdict.detail } : {}),
