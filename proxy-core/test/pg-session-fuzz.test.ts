@@ -48,6 +48,7 @@ const MASKED_SQL = [
   'SELECT * FROM fuzz_secret ORDER BY id',
   'SELECT id, ssn FROM fuzz_secret WHERE id > $1',
   'SELECT upper(ssn), lower(ssn) FROM fuzz_secret',
+  "SELECT upper('x'), lower('y')",
   'SELECT ssn || $1 FROM fuzz_secret',
   'SELECT ssn::int FROM fuzz_secret',
   'SELECT id FROM fuzz_secret',
@@ -344,6 +345,40 @@ suite('random message sequences after authentication', () => {
     }
     expect(answered).toBeGreaterThan(50); // rows did come back, masked
   }, 180_000);
+
+  it('in a masked session, mask by what the server kept when it refused to redefine a statement', async () => {
+    const s = await openHarnessWire(h, 'masked');
+    const answers: string[] = [];
+    try {
+      const batches: Uint8Array[][] = [
+        [parse('secret', 'SELECT upper(ssn) FROM fuzz_secret'), parse('plain', "SELECT upper('x')"), sync()],
+        // 42P05: "secret" stays the upper(ssn) the server has, whatever the client sent last.
+        [parse('secret', "SELECT upper('x')"), sync()],
+        [bind('', 'secret'), describe('P', ''), execute(''), sync()],
+        // A named portal lives to the end of the transaction: binding it again fails (42P03), which also aborts the
+        // transaction, so the first portal cannot be run either (25P02).
+        [query('BEGIN')],
+        [bind('p1', 'secret'), sync()],
+        [bind('p1', 'plain'), sync()],
+        [describe('P', 'p1'), execute('p1'), sync()],
+        [query('ROLLBACK')],
+      ];
+      for (const batch of batches) {
+        s.clear();
+        s.send(...batch);
+        await s.readyCount(1);
+        answers.push(messages(s.text()).join(' / '));
+      }
+    } finally {
+      s.close();
+    }
+    const seen = answers.join('\n');
+    expect(seen).toMatch(/C42P05/);
+    expect(seen).toMatch(/C42P03/);
+    expect(seen).toMatch(/C25P02/);
+    for (const secret of SECRETS) expect(seen).not.toContain(secret);
+    expect(answers.filter((a) => a.includes('D ')).length).toBe(1); // the kept statement's rows came back, masked
+  });
 
   it('with bytes flipped, cut or repeated, neither crash nor run a refused statement', async () => {
     const seed = fuzzSeed(99);

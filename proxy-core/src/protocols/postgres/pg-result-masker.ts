@@ -25,6 +25,7 @@ import {
   newDataRowIndex,
   type PgFrame,
   parseBind,
+  parseClose,
   parseCopyResponse,
   parseDescribe,
   parseExecute,
@@ -44,7 +45,10 @@ import type { ResultMasker } from './result-masker.types';
  */
 type Expected =
   | { kind: 'query'; stmts: StatementLineage[]; index: number }
-  | { kind: 'parse' | 'bind' | 'close' | 'sync' | 'other' }
+  /** `apply` takes effect once the server completes the message: a Parse of a name that exists, or a Bind of a portal
+   * that exists, fails there and leaves the old one, whose results must be masked by its own plan. */
+  | { kind: 'parse' | 'bind' | 'close'; apply: () => void }
+  | { kind: 'sync' | 'other' }
   | { kind: 'describe'; statement?: string; portal?: string }
   | { kind: 'execute'; portal: string };
 
@@ -141,14 +145,14 @@ export class PgResultMasker implements ResultMasker {
       case FrontendCode.Parse: {
         const parse = parseParse(r());
         const stmt = this.analyze(parse.query)[0];
-        this.statements.set(parse.name, { lineage: stmt && this.named.apply(stmt) });
-        this.queue.push({ kind: 'parse' });
+        const plan: PreparedPlan = { lineage: stmt && this.named.apply(stmt) };
+        this.queue.push({ kind: 'parse', apply: () => this.statements.set(parse.name, plan) });
         return;
       }
       case FrontendCode.Bind: {
         const bind = parseBind(r());
-        this.portals.set(bind.portal, { statement: bind.statement, formats: [...bind.resultFormats] });
-        this.queue.push({ kind: 'bind' });
+        const portal: PortalPlan = { statement: bind.statement, formats: [...bind.resultFormats] };
+        this.queue.push({ kind: 'bind', apply: () => this.portals.set(bind.portal, portal) });
         return;
       }
       case FrontendCode.Describe: {
@@ -161,9 +165,12 @@ export class PgResultMasker implements ResultMasker {
       case FrontendCode.Execute:
         this.queue.push({ kind: 'execute', portal: parseExecute(r()).portal });
         return;
-      case FrontendCode.Close:
-        this.queue.push({ kind: 'close' });
+      case FrontendCode.Close: {
+        const close = parseClose(r());
+        const from = close.target === 'S' ? this.statements : this.portals;
+        this.queue.push({ kind: 'close', apply: () => from.delete(close.name) });
         return;
+      }
       case FrontendCode.Sync:
         this.queue.push({ kind: 'sync' });
         return;
@@ -201,9 +208,14 @@ export class PgResultMasker implements ResultMasker {
         return frame.bytes;
       case BackendCode.ParseComplete:
       case BackendCode.BindComplete:
-      case BackendCode.CloseComplete:
-        this.shiftIf(['parse', 'bind', 'close']);
+      case BackendCode.CloseComplete: {
+        const head = this.queue[0];
+        if (head?.kind === 'parse' || head?.kind === 'bind' || head?.kind === 'close') {
+          this.queue.shift();
+          head.apply();
+        }
         return frame.bytes;
+      }
       case BackendCode.NoData:
         this.shiftIf(['describe']);
         return frame.bytes;
