@@ -10,7 +10,10 @@ import {
 
 /** What the session remembers of the extended protocol to know which SQL a Bind starts to run. */
 export interface ExtendedState {
-  /** Prepared statement name ('' = unnamed) → its SQL and the parameter types its Parse named (0: unspecified). */
+  /**
+   * Prepared statement name ('' = unnamed) → its SQL and the parameter types its Parse named (0: unspecified), as the
+   * client last sent them: for showing values. What the server has is in policy/prepared-statements.
+   */
   statements: Map<string, { sql: string; paramTypes: readonly number[] }>;
   /** After a refused message in a batch: discard until Sync, as the server does after an error. */
   skipUntilSync: boolean;
@@ -83,7 +86,8 @@ export function frontendCommand(frame: PgFrame, state: ExtendedState): FrontendC
         state.batchCovered?.set(name, covered - 1);
         return NONE;
       }
-      // A statement prepared with SQL PREPARE shares the namespace: it is judged as the EXECUTE that would run it.
+      // A statement prepared with SQL PREPARE shares the namespace: it is judged as the EXECUTE that would run it. This
+      // is the client's view of the name; the session judges and shows what the server has (policy/prepared-statements).
       return { text: state.statements.get(name)?.sql ?? `EXECUTE "${name.replaceAll('"', '""')}"`, via: 'bind', name };
     }
     case FrontendCode.Close: {
