@@ -15,7 +15,12 @@ export {
   ruleSchema,
 } from './policy-schema';
 export { formatPolicyTest } from './policy-test';
-export { createPreparedStatements, type PreparedStatements, type ServerAnswer } from './prepared-statements';
+export {
+  createPreparedStatements,
+  executeText,
+  type PreparedStatements,
+  type ServerAnswer,
+} from './prepared-statements';
 export { sqlActions } from './sql-actions';
 export { type ClassificationCache, classifySql, createClassificationCache, initSqlClassifier } from './sql-classifier';
 export { GENERIC_KINDS, STATEMENT_KINDS, type StatementKind } from './statement-kinds';

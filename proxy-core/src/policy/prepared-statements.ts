@@ -178,7 +178,7 @@ export function createPreparedStatements(options: { maxEntries?: number } = {}):
     shownText(name) {
       const found = lost === undefined ? possible(name) : [];
       const only = found.length === 1 ? found[0] : undefined;
-      return only?.parsed ? only.text : `EXECUTE "${name.replaceAll('"', '""')}"`;
+      return only?.parsed ? only.text : executeText(name);
     },
     classifyPrepared: lookup,
     resolve(classification) {
@@ -200,6 +200,11 @@ export function createPreparedStatements(options: { maxEntries?: number } = {}):
     },
   };
   return registry;
+}
+
+/** How a run of the prepared statement `name` reads as SQL. */
+export function executeText(name: string): string {
+  return `EXECUTE "${name.replaceAll('"', '""')}"`;
 }
 
 /** An EXECUTE of `name` whose statement cannot be known: unparsed, with the reason. */

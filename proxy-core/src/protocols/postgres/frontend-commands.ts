@@ -1,3 +1,4 @@
+import { executeText } from '../../policy';
 import {
   BufferReader,
   FrontendCode,
@@ -88,7 +89,7 @@ export function frontendCommand(frame: PgFrame, state: ExtendedState): FrontendC
       }
       // A statement prepared with SQL PREPARE shares the namespace: it is judged as the EXECUTE that would run it. This
       // is the client's view of the name; the session judges and shows what the server has (policy/prepared-statements).
-      return { text: state.statements.get(name)?.sql ?? `EXECUTE "${name.replaceAll('"', '""')}"`, via: 'bind', name };
+      return { text: state.statements.get(name)?.sql ?? executeText(name), via: 'bind', name };
     }
     case FrontendCode.Close: {
       const name = closedStatement(frame.payload);

@@ -579,13 +579,13 @@ export class PgSession {
     sqlState: string = SqlState.INSUFFICIENT_PRIVILEGE,
   ): void {
     const error = PgError.error(sqlState, message).toBytes();
+    const simple = code === FrontendCode.Query || code === FrontendCode.FunctionCall;
+    if (simple && toUpstream.length === 0 && this.nothingInFlight() && this.sequencer.lastStatus === TX_IDLE) {
+      toClient.push(...this.sequencer.reply((status) => Buffer.concat([error, serializeReadyForQuery(status)])));
+      return;
+    }
     const poison = { token: `vigil_refused_${randomBytes(8).toString('hex')}`, error };
-    if (code === FrontendCode.Query || code === FrontendCode.FunctionCall) {
-      const idle = toUpstream.length === 0 && this.nothingInFlight() && this.sequencer.lastStatus === TX_IDLE;
-      if (idle) {
-        toClient.push(...this.sequencer.reply((status) => Buffer.concat([error, serializeReadyForQuery(status)])));
-        return;
-      }
+    if (simple) {
       const bytes = serializeQuery(poison.token);
       this.forwarding({ code: FrontendCode.Query, payload: bytes.subarray(5) }, poison);
       this.masker?.forwarded({ code: FrontendCode.Query, payload: bytes.subarray(5), bytes });
