@@ -123,6 +123,9 @@ describe('interactive shell with a PTY through the gateway (OpenSSH client in tm
     type('C-c');
     await waitForScreen(new RegExp(`withdrawn, not run; approval request ${held.id} cancelled`));
     held.decide(true);
+    // The shell gets the Ctrl-C too. Typing on while bash still handles its SIGINT can lose the keys, in a
+    // terminal as here: wait for the prompt after its ^C, as a person would.
+    await waitForScreen(/\^C\n[^\n]*[#$]\s*$/);
     type('echo after-withdraw-$((7+7))', 'Enter');
     await waitForScreen(/^after-withdraw-14$/m);
     expect(existsSync(withdrawn)).toBe(false);
