@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Action } from '../src/policy/policy.types';
@@ -161,6 +162,68 @@ describe('what Vigil cannot see into', () => {
     expect(r.status).toBe(501);
     expect(h.api.received.length).toBe(before);
   });
+});
+
+describe('bytes that are not a readable request', () => {
+  /** Sends `raw` on its own connection and returns all the gateway answers before it closes. */
+  const rawExchange = (raw: string): Promise<string> =>
+    new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      const s = connect(Number(new URL(h.gatewayUrl).port), '127.0.0.1', () => s.write(raw));
+      s.on('data', (d: Buffer) => chunks.push(d));
+      s.on('close', () => resolve(Buffer.concat(chunks).toString('latin1')));
+      s.on('error', reject);
+    });
+  /** A request line, the Host and the agent's token, then `rest` (more headers, the blank line, a body). */
+  const request = (line: string, rest: string) =>
+    `${line}\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\n${rest}`;
+
+  it.each([
+    [
+      'headers over the limit',
+      request('GET /c/api/things HTTP/1.1', `X-Big: ${'a'.repeat(20_000)}\r\n\r\n`),
+      431,
+      /request headers larger than 16384 bytes/,
+    ],
+    [
+      'Content-Length beside chunked (request smuggling)',
+      request(
+        'POST /c/api/things HTTP/1.1',
+        'Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /c/api/smuggled HTTP/1.1\r\n\r\n',
+      ),
+      400,
+      /malformed HTTP request: Transfer-Encoding can't be present with Content-Length/,
+    ],
+    [
+      'a Content-Length past any number',
+      request('POST /c/api/things HTTP/1.1', 'Content-Length: 99999999999999999999\r\n\r\n'),
+      400,
+      /malformed HTTP request: Content-Length overflow/,
+    ],
+    [
+      'a NUL in the path',
+      request('GET /c/api/thi\0ngs HTTP/1.1', '\r\n'),
+      400,
+      /malformed HTTP request: Invalid char in url path/,
+    ],
+    [
+      'random bytes',
+      '\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03garbage\r\n\r\n',
+      400,
+      /malformed HTTP request: Invalid method encountered/,
+    ],
+  ])(
+    '%s: the status a client understands with the reason, nothing upstream, the gateway serving on',
+    async (_name, raw, status, message) => {
+      const before = h.api.received.length;
+      const answer = await rawExchange(raw);
+      expect(answer).toMatch(new RegExp(`^HTTP/1.1 ${status} `));
+      expect(answer).toMatch(message);
+      expect(h.api.received.length).toBe(before);
+      expect((await h.curl([...auth(), gw('/c/api/things/after')])).status).toBe(200);
+      expect(h.api.received.map((r) => r.url)).not.toContain('/v1/smuggled');
+    },
+  );
 });
 
 describe('policy and approval', () => {

@@ -7,6 +7,7 @@ import { Agent as HttpsAgent } from 'node:https';
 import type { Socket } from 'node:net';
 import { listenOn } from '../../net/listen';
 import { ClientConnection } from './client-connection';
+import { clientErrorAnswer } from './client-error';
 import { credentialSecrets, withCredentialMasking } from './credential-masker';
 import { type ConnectionMasking, type ExchangeDeps, handleRequest } from './http-exchange';
 import {
@@ -81,7 +82,8 @@ export async function startHttpListener(opts: HttpListenerOptions): Promise<Http
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
     // ECONNRESET / EPIPE: the client went away mid-request; nothing to answer.
     if (err.code === 'ECONNRESET' || err.code === 'EPIPE' || !socket.writable) return socket.destroy();
-    refuseRaw(socket, 400, 'Bad Request', 'malformed HTTP request');
+    const answer = clientErrorAnswer(err);
+    refuseRaw(socket, answer.status, answer.reason, answer.message);
   });
   server.on('error', (err) => log.error('http listener error', { err }));
 
