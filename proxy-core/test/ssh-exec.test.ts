@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ssh2 from 'ssh2';
@@ -171,6 +172,38 @@ describe('exec through the SSH gateway (OpenSSH client → gateway → sshd)', (
     expect(codes).toContain('malformed');
     expect(codes).toEqual(expect.arrayContaining(['no_role', 'expired', 'bad_signature', 'bad_audience']));
     expect(h.authFailures.at(-1)).toMatchObject({ connection: 'target', user: 'target' });
+  });
+
+  it('ends a connection that does not speak SSH, opens no session, and serves on', async () => {
+    const lengthPastAnyPacket = Buffer.from([0x7f, 0xff, 0xff, 0xf0, 4, 20]);
+    const inputs = {
+      'random bytes': [randomBytes(4096)],
+      'a banner, then random bytes': [Buffer.from('SSH-2.0-agent\r\n'), randomBytes(4096)],
+      'a banner, then a packet length past any packet': [Buffer.from('SSH-2.0-agent\r\n'), lengthPastAnyPacket],
+      'a megabyte without a line end': [Buffer.alloc(1 << 20, 0x41)],
+    };
+    const sessionsBefore = h.sessions.length;
+    for (const [name, parts] of Object.entries(inputs)) {
+      const ended = await new Promise<string>((resolve) => {
+        const s = connect(h.port, '127.0.0.1', () => {
+          for (const p of parts) s.write(p);
+        });
+        const timer = setTimeout(() => {
+          s.destroy();
+          resolve(`${name}: still open after 5 s`);
+        }, 5000);
+        s.resume(); // read what the gateway answers (its banner), or its end never arrives
+        s.on('error', () => {});
+        s.on('close', () => {
+          clearTimeout(timer);
+          resolve(`${name}: closed`);
+        });
+      });
+      expect(ended).toBe(`${name}: closed`);
+    }
+    expect(h.sessions.length).toBe(sessionsBefore);
+    const r = await h.ssh([...target(), 'echo still-serving']);
+    expect(r.stdout).toBe('still-serving\n');
   });
 
   it('refuses an unknown connection name', async () => {
