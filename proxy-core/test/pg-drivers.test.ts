@@ -6,7 +6,8 @@ import { type Harness, startHarness } from './support/gateway-harness';
 
 /**
  * The drivers agents use, beside psql, pgbench and node-postgres (pg-relay.test.ts): psycopg2 and psycopg 3 (Python;
- * Debian's python3-psycopg2 / python3-psycopg) and pgjdbc (Java; libpostgresql-jdbc-java). Each runs one session
+ * Debian's python3-psycopg2 / python3-psycopg), pgjdbc (Java; libpostgresql-jdbc-java) and postgres.js (Node; it
+ * pipelines named prepared statements on one connection). Each runs one session
  * script (test/clients/) through the gateway and direct; every step must give the same result, and a denied
  * statement must surface as the driver's own error with SQLSTATE 42501, the connection still usable.
  */
@@ -107,4 +108,26 @@ describe('pgjdbc through the gateway', () => {
     expect(direct.map((s) => s.step)).toContain('fetch size');
     expectSameSteps(via, direct, '1000');
   }, 90_000);
+});
+
+describe('postgres.js through the gateway', () => {
+  it('gives what it gives direct, step by step; a denied statement is its 42501', async () => {
+    const url = (port: number, db: string, user: string, host: string) =>
+      `postgres://${user}@${host}:${port}/${db}?sslmode=disable`;
+    const script = join(CLIENTS, 'postgresjs_session.mjs');
+    const token = await h.agentToken();
+    const via = await run(
+      process.execPath,
+      [script, url(h.port, 'shop', 'agent-1', h.host), url(h.port, 'read-only', 'agent-1', h.host)],
+      token,
+    );
+    const direct = await run(
+      process.execPath,
+      [script, url(h.cluster.port, 'shop', 'postgres', h.cluster.host)],
+      h.cluster.password,
+    );
+    expect(direct.find((s) => s.step === 'cancel')?.value).toBe('57014');
+    expect(direct.find((s) => s.step === 'cursor')?.value).toEqual([5000, expect.anything()]);
+    expectSameSteps(via, direct, 1000);
+  }, 60_000);
 });
