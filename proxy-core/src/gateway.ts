@@ -245,7 +245,13 @@ async function startLocked(opts: GatewayOptions, dataDirLock: DataDirLock): Prom
         const catalog = await catalogFor(connection).maskingCatalog();
         // Without the catalog, column origins cannot be resolved: the empty catalog makes every
         // statement on a table of unknown lineage fail the masking check (fail closed).
-        return new PgResultMasker({ masking, catalog: catalog ?? EMPTY_CATALOG, session, key: maskingKey });
+        return new PgResultMasker({
+          masking,
+          catalog: catalog ?? EMPTY_CATALOG,
+          freshCatalog: () => catalogFor(connection).freshMaskingCatalog(),
+          session,
+          key: maskingKey,
+        });
       },
       cancels,
       upstreams,

@@ -60,10 +60,18 @@ const POLICY = {
     { match: { functions: ['*'] }, action: 'allow' },
     { match: { statements: ['create_table'], tables: ['vault'] }, action: 'allow' },
     { match: { statements: ['insert'], tables: ['vault'] }, action: 'allow' },
+    { match: { statements: ['create_table', 'insert'], tables: ['ledger'] }, action: 'allow' },
     { match: { statements: ['do', 'insert', 'update', 'delete', 'create', 'drop'] }, action: 'deny' },
   ],
   masking: {
-    columns: ['customers.email', 'customers.card_number', 'customers.ssn', 'customers.iban', 'vault.secret'],
+    columns: [
+      'customers.email',
+      'customers.card_number',
+      'customers.ssn',
+      'customers.iban',
+      'vault.secret',
+      'ledger.secret',
+    ],
     detectors: ['email', 'credit_card', 'us_ssn', 'iban', 'phone', 'jwt', 'private_key'],
     style: 'partial',
   },
@@ -235,6 +243,28 @@ describe('masked values never reach the client', () => {
     expect(r.rows[0]?.secret).not.toContain('launch code');
     expect(r.rows[0]?.secret).toMatch(/\*/);
     await d.end();
+  });
+
+  it('a table made in a session is masked and checked in that session: the catalog is read again for it', async () => {
+    const c = await h.client();
+    c.on('error', () => {});
+    await c.query('CREATE TABLE ledger (id int, secret text, note text)');
+    await c.query("INSERT INTO ledger VALUES (1, 'the vault code is 2222-3333', 'plain note')");
+    const r = await c.query('SELECT secret, note FROM ledger ORDER BY id');
+    expect(r.rows[0]?.secret).not.toContain('vault code');
+    expect(r.rows[0]?.secret).toMatch(/\*/);
+    expect(r.rows[0]?.note).toBe('plain note');
+    // Extended protocol too, and the side-channel check knows the new masked column.
+    const p = await c.query({ text: 'SELECT secret FROM ledger WHERE id = $1', values: [1] });
+    expect(p.rows[0]?.secret).not.toContain('vault code');
+    await expect(c.query("SELECT id FROM ledger WHERE secret LIKE 'the vault%'")).rejects.toThrow(/masking/);
+    // A relation that does not exist is looked up once more, then refused as before; the session goes on.
+    await expect(c.query('SELECT * FROM nowhere_to_be_found')).rejects.toThrow(
+      /relation public\.nowhere_to_be_found is not in the catalog/,
+    );
+    await expect(c.query('SELECT * FROM nowhere_to_be_found')).rejects.toThrow(/not in the catalog/);
+    expect((await c.query('SELECT count(*)::int AS n FROM ledger')).rows).toEqual([{ n: 1 }]);
+    await c.end();
   });
 
   it('the recordings hold only what the clients received: no PII in any recorded byte', async () => {

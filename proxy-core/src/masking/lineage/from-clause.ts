@@ -77,6 +77,7 @@ export function resolveRelation(schema: string | undefined, table: string, ctx: 
     return { schema: s, table, outputs: [spread(sourceLineage(sourceKey(s, table, '*')))] };
   }
   // System relations missing from the catalog hold metadata, not user data.
+  if (!system) ctx.missing?.add(`${s}.${table}`);
   const lineage = system ? CLEAN : unknownLineage(`relation ${s}.${table} is not in the catalog`);
   return { schema: s, table, outputs: [spread(lineage)] };
 }

@@ -37,6 +37,8 @@ export interface LineageContext {
   views: Map<string, OutputColumn[] | null>;
   /** Output columns of a nested query (SELECT, or DML with RETURNING) analysed in `scope`. */
   query(node: Node, scope: Scope | undefined): OutputColumn[];
+  /** Where to note the relations (`schema.table`) looked for and not in the catalog, for a caller that may read it again. */
+  missing: Set<string> | undefined;
 }
 
 export function newScope(parent: Scope | undefined): Scope {

@@ -39,6 +39,8 @@ export interface StatementLineage {
 export interface AnalyzeOptions {
   /** The session's search_path for unqualified names. Default `['public']`. */
   searchPath?: readonly string[];
+  /** Collects the relations (`schema.table`) the statements name and the catalog lacks. */
+  missing?: Set<string>;
 }
 
 /** DECLARE … BINARY: FETCH returns binary-format values. @see src/include/nodes/parsenodes.h CURSOR_OPT_BINARY */
@@ -189,6 +191,7 @@ function newContext(catalog: MaskingCatalog, options: AnalyzeOptions | undefined
     side: [],
     quiet: 0,
     views: new Map(),
+    missing: options?.missing,
     query(node: Node, scope: Scope | undefined): OutputColumn[] {
       const select = nodeAs(node, 'SelectStmt');
       if (select) return analyzeSelect(select, scope, ctx);

@@ -84,10 +84,17 @@ const MAX_CELL_ANNOTATIONS = 500;
 export interface PgResultMaskerOptions {
   masking: CompiledMasking;
   catalog: MaskingCatalog;
+  /** The upstream's catalog read again, when a statement names a relation `catalog` lacks (undefined: it cannot be). */
+  freshCatalog?: () => Promise<MaskingCatalog | undefined>;
   session: RecordedSession;
   key: Uint8Array;
   searchPath?: readonly string[];
 }
+
+/** A relation a statement names and the catalog lacks is looked up again at most this often in a session. */
+const LOOK_AGAIN_MS = 1_000;
+/** Missing relations whose last look-up a session remembers. */
+const MAX_LOOKED_UP = 1_000;
 
 /**
  * Masking for one PostgreSQL session: before a statement runs, refuses side channels and unknown
@@ -98,13 +105,21 @@ export interface PgResultMaskerOptions {
 export class PgResultMasker implements ResultMasker {
   private readonly named = createNamedResults();
   private readonly analyzed = new Map<string, StatementLineage[]>();
+  /** Relations (`schema.table`) each analysis looked for and the catalog lacked. */
+  private readonly missing = new WeakMap<StatementLineage[], ReadonlySet<string>>();
+  /** When each missing relation was last looked up in a catalog read again. */
+  private readonly lookedUp = new Map<string, number>();
+  private catalog: MaskingCatalog;
+  /** The last statement too long for the analysis cache, and its analysis. */
+  private longest: { sql: string; analysis: StatementLineage[] } | undefined;
   private readonly statements = new Map<string, PreparedPlan>();
   private readonly portals = new Map<string, PortalPlan>();
   private readonly queue: Expected[] = [];
   private rows: ResultRows | undefined;
   /**
    * Row maskers by statement (the lineage object, which the analysis cache keeps the same for every statement of
-   * one shape) and result shape. The session's catalog never changes, so neither does a plan.
+   * one shape) and result shape. A catalog read again (freshCatalog) only adds to what a plan was made from: the
+   * analyses are made again, so their lineage objects and plans are new.
    */
   private readonly resultRows = new WeakMap<object, Map<string, ResultRows>>();
   private copy: ReturnType<typeof createCopyMasker> | undefined;
@@ -120,7 +135,42 @@ export class PgResultMasker implements ResultMasker {
   /** Where the current DataRow's values are, reused row after row. */
   private readonly cells = newDataRowIndex();
 
-  constructor(private readonly opts: PgResultMaskerOptions) {}
+  constructor(private readonly opts: PgResultMaskerOptions) {
+    this.catalog = opts.catalog;
+  }
+
+  /**
+   * Whether `frame` (a Query or Parse) names a relation the catalog lacks that was not looked up in the last
+   * LOOK_AGAIN_MS: then the session waits for `readCatalogAgain()` before it judges the statement, so a table the
+   * agent just made (or a migration) is masked and checked like the others instead of refused as unknown.
+   */
+  wantsFresherCatalog(frame: PgFrame): boolean {
+    if (this.opts.freshCatalog === undefined) return false;
+    const sql = sqlOf(frame);
+    if (sql === undefined) return false;
+    const missing = this.missing.get(this.analyze(sql));
+    if (missing === undefined) return false;
+    const now = Date.now();
+    for (const relation of missing) if (now - (this.lookedUp.get(relation) ?? 0) >= LOOK_AGAIN_MS) return true;
+    return false;
+  }
+
+  /** Reads the catalog again (see wantsFresherCatalog); keeps the one it has if that fails. Never rejects. */
+  async readCatalogAgain(frame: PgFrame): Promise<void> {
+    const sql = sqlOf(frame);
+    const missing = sql === undefined ? undefined : this.missing.get(this.analyze(sql));
+    const fresh = await this.opts.freshCatalog?.().catch(() => undefined);
+    const now = Date.now();
+    for (const relation of missing ?? []) this.lookedUp.set(relation, now);
+    for (const relation of this.lookedUp.keys()) {
+      if (this.lookedUp.size <= MAX_LOOKED_UP) break;
+      this.lookedUp.delete(relation);
+    }
+    if (fresh === undefined || fresh === this.catalog) return;
+    this.catalog = fresh;
+    this.analyzed.clear();
+    this.longest = undefined;
+  }
 
   /** Before a Query or Parse is judged: a reason to refuse it (side channel, unknown lineage), or undefined. */
   inspect(frame: PgFrame): string | undefined {
@@ -424,7 +474,7 @@ export class PgResultMasker implements ResultMasker {
   // ---- helpers ------------------------------------------------------------------------------------
 
   private plan(stmt: StatementLineage | undefined, fields: readonly RowDescriptionField[]): MaskPlan {
-    return createMaskPlan(stmt, fields, this.opts.catalog, this.opts.masking);
+    return createMaskPlan(stmt, fields, this.catalog, this.opts.masking);
   }
 
   /** Rows with no known result (should not happen): unknown lineage, so the strict plan masks them whole. */
@@ -438,14 +488,21 @@ export class PgResultMasker implements ResultMasker {
   }
 
   private analyze(sql: string): StatementLineage[] {
+    // A statement too long to cache is asked about twice in a row (wantsFresherCatalog, then inspect): analysed once.
+    if (this.longest?.sql === sql) return this.longest.analysis;
     const key = analysisKey(sql);
     let hit = this.analyzed.get(key);
     if (!hit) {
-      hit = analyzeSql(sql, this.opts.catalog, this.opts.searchPath ? { searchPath: this.opts.searchPath } : {});
+      const missing = new Set<string>();
+      hit = analyzeSql(sql, this.catalog, {
+        missing,
+        ...(this.opts.searchPath ? { searchPath: this.opts.searchPath } : {}),
+      });
+      if (missing.size > 0) this.missing.set(hit, missing);
       if (sql.length <= 16_384) {
         this.analyzed.set(key, hit);
         if (this.analyzed.size > 500) this.analyzed.delete(this.analyzed.keys().next().value as string);
-      }
+      } else this.longest = { sql, analysis: hit };
     }
     return hit;
   }

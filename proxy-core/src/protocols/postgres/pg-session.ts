@@ -123,6 +123,9 @@ export class PgSession {
   private authTimer: NodeJS.Timeout | undefined;
   /** The approval request of a held statement: nothing more from the client is processed until it is decided. */
   private heldRequest: string | undefined;
+  /** A Query or Parse read from the client that waits for the masking catalog to be read again, then is judged. */
+  private awaitingCatalog: PgFrame | undefined;
+  private readingCatalog = false;
   /** Messages forwarded since the last Query or Sync: the upstream owes an answer the client never asked for. */
   private unsynced = 0;
   private upstreamHandlers:
@@ -441,7 +444,12 @@ export class PgSession {
     const out: Uint8Array[] = [];
     const toClient: Uint8Array[] = [];
     let terminate = false;
-    for (let frame = this.framer.next(); frame; frame = this.framer.next()) {
+    for (let frame = this.nextClientFrame(); frame; frame = this.framer.next()) {
+      if (this.masker?.wantsFresherCatalog(frame)) {
+        // It names a table the masking catalog lacks (made in this session?): judged once the catalog is read again.
+        this.readCatalogAgain(this.masker, frame);
+        break;
+      }
       const n = session.clientBytes(frame.bytes);
       if (frame.code === FrontendCode.Terminate) {
         // Not forwarded: the gateway decides at shutdown whether the upstream ends or is kept.
@@ -563,6 +571,32 @@ export class PgSession {
     this.writeUpstream(upstream, out);
     this.writeClient(toClient);
     if (terminate) void this.shutdown('client terminated the session', 'ended', true);
+  }
+
+  /** The frame that waited for the masking catalog, else the framer's next. */
+  private nextClientFrame(): PgFrame | undefined {
+    const waiting = this.awaitingCatalog;
+    this.awaitingCatalog = undefined;
+    return waiting ?? this.framer.next();
+  }
+
+  /** Holds the client's messages, `frame` first, until the masker has read the catalog again; then relays on. */
+  private readCatalogAgain(masker: ResultMasker, frame: PgFrame): void {
+    this.awaitingCatalog = frame;
+    this.readingCatalog = true;
+    this.client.pause();
+    masker.readCatalogAgain(frame).then(
+      () => {
+        this.readingCatalog = false;
+        if (this.step !== Step.Relaying) return;
+        this.client.resume();
+        this.relayClientFrames();
+      },
+      (err: unknown) => {
+        this.log.error('reading the masking catalog again failed', { err });
+        this.fatal(SqlState.INTERNAL_ERROR, 'internal gateway error; the session was closed');
+      },
+    );
   }
 
   /**
@@ -792,7 +826,7 @@ export class PgSession {
   }
 
   private get holding(): boolean {
-    return this.heldRequest !== undefined;
+    return this.heldRequest !== undefined || this.readingCatalog;
   }
 
   /** Everything forwarded upstream has been answered. */

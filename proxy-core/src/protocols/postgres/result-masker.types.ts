@@ -6,6 +6,9 @@ import type { PgFrame } from './codec';
  * the client does, returning the bytes to send (the same view when nothing changed).
  */
 export interface ResultMasker {
+  /** The Query / Parse names a relation the masker's catalog lacks: read it again (`readCatalogAgain`) first. */
+  wantsFresherCatalog(frame: PgFrame): boolean;
+  readCatalogAgain(frame: PgFrame): Promise<void>;
   /** A reason to refuse this Query / Parse (e.g. a masked column in a WHERE clause), or undefined. */
   inspect(frame: PgFrame): string | undefined;
   /** The message was sent to the upstream. */

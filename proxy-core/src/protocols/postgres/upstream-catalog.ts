@@ -4,6 +4,15 @@ import type { MaskingCatalog, QualifiedColumn } from '../../masking';
 import type { UpstreamTarget } from './upstream-connector';
 
 const CATALOG_TTL_MS = 60_000;
+/** A session that misses a relation reads the catalog again, unless a read this recent already could have seen it. */
+const MIN_REREAD_MS = 1_000;
+
+/** One read of the masking catalog: when it started, and the schema generation (see `invalidate`) it started in. */
+interface CatalogRead {
+  catalog: Promise<MaskingCatalog | undefined>;
+  startedAt: number;
+  generation: number;
+}
 
 /**
  * What the gateway reads from an upstream's catalog for policy and masking, over a side connection
@@ -35,31 +44,55 @@ export class UpstreamCatalog {
     return this.builtins;
   }
 
-  private relations: Promise<MaskingCatalog | undefined> | undefined;
-  private loadedAt = 0;
+  /** The masking catalog as last read, or being read. */
+  private relations: CatalogRead | undefined;
+  /** Counts the schema changes made through the gateway (`invalidate`). */
+  private generation = 0;
 
   /**
    * Columns, views and user functions of the upstream database, as the masking planner needs them
-   * (RowDescription origins are table OIDs and attribute numbers). Reloaded after DDL via `invalidate()`.
+   * (RowDescription origins are table OIDs and attribute numbers). Read again after DDL through the gateway
+   * (`invalidate()`) and when older than CATALOG_TTL_MS.
    */
   maskingCatalog(): Promise<MaskingCatalog | undefined> {
     // Schema changes made outside the gateway (migrations) are picked up within CATALOG_TTL_MS.
-    if (this.relations && Date.now() - this.loadedAt > CATALOG_TTL_MS) this.relations = undefined;
-    if (!this.relations) this.loadedAt = Date.now();
-    this.relations ??= this.loadMaskingCatalog().catch((err: Error) => {
-      this.logger.warn(
-        'could not read the upstream catalog for masking; results are masked by content detectors only, and statements on unknown columns are refused',
-        { err: err.message },
-      );
-      this.relations = undefined;
-      return undefined;
-    });
-    return this.relations;
+    const r = this.relations;
+    if (r && r.generation === this.generation && Date.now() - r.startedAt <= CATALOG_TTL_MS) return r.catalog;
+    return this.readMaskingCatalog();
   }
 
-  /** Something changed the schema: the next session reads the catalog again. */
+  /**
+   * The masking catalog read again, for a session whose statement names a relation the catalog it has lacks (made
+   * in this session, or by a migration since): unless a read that began after the last schema change through the
+   * gateway is under MIN_REREAD_MS old, so that statements naming relations that do not exist cost at most one
+   * read a second.
+   */
+  freshMaskingCatalog(): Promise<MaskingCatalog | undefined> {
+    const r = this.relations;
+    if (r && r.generation === this.generation && Date.now() - r.startedAt < MIN_REREAD_MS) return r.catalog;
+    return this.readMaskingCatalog();
+  }
+
+  /** Something changed the schema: the catalog is read again when next asked for. */
   invalidate(): void {
-    this.relations = undefined;
+    this.generation++;
+  }
+
+  private readMaskingCatalog(): Promise<MaskingCatalog | undefined> {
+    const read: CatalogRead = {
+      startedAt: Date.now(),
+      generation: this.generation,
+      catalog: this.loadMaskingCatalog().catch((err: Error) => {
+        this.logger.warn(
+          'could not read the upstream catalog for masking; results are masked by content detectors only, and statements on unknown columns are refused',
+          { err: err.message },
+        );
+        if (this.relations === read) this.relations = undefined;
+        return undefined;
+      }),
+    };
+    this.relations = read;
+    return read.catalog;
   }
 
   private async loadMaskingCatalog(): Promise<MaskingCatalog> {
