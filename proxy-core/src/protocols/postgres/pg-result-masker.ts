@@ -110,6 +110,8 @@ export class PgResultMasker implements ResultMasker {
   /** When each missing relation was last looked up in a catalog read again. */
   private readonly lookedUp = new Map<string, number>();
   private catalog: MaskingCatalog;
+  /** The last message analysed, against which catalog. */
+  private lastFrame: { frame: PgFrame; catalog: MaskingCatalog; analysis: StatementLineage[] | undefined } | undefined;
   /** The last statement too long for the analysis cache, and its analysis. */
   private longest: { sql: string; analysis: StatementLineage[] } | undefined;
   private readonly statements = new Map<string, PreparedPlan>();
@@ -146,9 +148,9 @@ export class PgResultMasker implements ResultMasker {
    */
   wantsFresherCatalog(frame: PgFrame): boolean {
     if (this.opts.freshCatalog === undefined) return false;
-    const sql = sqlOf(frame);
-    if (sql === undefined) return false;
-    const missing = this.missing.get(this.analyze(sql));
+    const analysis = this.analyzeFrame(frame);
+    if (analysis === undefined) return false;
+    const missing = this.missing.get(analysis);
     if (missing === undefined) return false;
     const now = Date.now();
     for (const relation of missing) if (now - (this.lookedUp.get(relation) ?? 0) >= LOOK_AGAIN_MS) return true;
@@ -157,8 +159,8 @@ export class PgResultMasker implements ResultMasker {
 
   /** Reads the catalog again (see wantsFresherCatalog); keeps the one it has if that fails. Never rejects. */
   async readCatalogAgain(frame: PgFrame): Promise<void> {
-    const sql = sqlOf(frame);
-    const missing = sql === undefined ? undefined : this.missing.get(this.analyze(sql));
+    const analysis = this.analyzeFrame(frame);
+    const missing = analysis === undefined ? undefined : this.missing.get(analysis);
     const fresh = await this.opts.freshCatalog?.().catch(() => undefined);
     const now = Date.now();
     for (const relation of missing ?? []) this.lookedUp.set(relation, now);
@@ -174,9 +176,7 @@ export class PgResultMasker implements ResultMasker {
 
   /** Before a Query or Parse is judged: a reason to refuse it (side channel, unknown lineage), or undefined. */
   inspect(frame: PgFrame): string | undefined {
-    const sql = sqlOf(frame);
-    if (sql === undefined) return undefined;
-    for (const stmt of this.analyze(sql)) {
+    for (const stmt of this.analyzeFrame(frame) ?? []) {
       const check = checkStatement(this.named.apply(stmt), this.opts.masking);
       if (check.deny) return `masking: ${check.deny}`;
     }
@@ -188,13 +188,13 @@ export class PgResultMasker implements ResultMasker {
     const r = () => new BufferReader(frame.payload);
     switch (frame.code) {
       case FrontendCode.Query: {
-        const stmts = this.analyze(parseQuery(r()).query).map((s) => this.named.apply(s));
+        const stmts = this.forwardedAnalysis(frame).map((s) => this.named.apply(s));
         this.queue.push({ kind: 'query', stmts, index: 0 });
         return;
       }
       case FrontendCode.Parse: {
         const parse = parseParse(r());
-        const stmt = this.analyze(parse.query)[0];
+        const stmt = this.forwardedAnalysis(frame)[0];
         const plan: PreparedPlan = { lineage: stmt && this.named.apply(stmt) };
         this.queue.push({ kind: 'parse', apply: () => this.statements.set(parse.name, plan) });
         return;
@@ -485,6 +485,25 @@ export class PgResultMasker implements ResultMasker {
   private freeTextOptions() {
     const m = this.opts.masking;
     return { detectors: m.detectors, style: m.style, key: this.opts.key, strict: this.strict };
+  }
+
+  /**
+   * The analysis of a Query's or Parse's SQL (undefined for other messages). The session asks about one message
+   * up to three times in a row (wantsFresherCatalog, inspect, forwarded): its text is read and looked up once.
+   */
+  private analyzeFrame(frame: PgFrame): StatementLineage[] | undefined {
+    if (this.lastFrame?.frame === frame && this.lastFrame.catalog === this.catalog) return this.lastFrame.analysis;
+    const sql = sqlOf(frame);
+    const analysis = sql === undefined ? undefined : this.analyze(sql);
+    this.lastFrame = { frame, catalog: this.catalog, analysis };
+    return analysis;
+  }
+
+  /** The analysis of a Query or Parse that went upstream: the last time the session asks about it. */
+  private forwardedAnalysis(frame: PgFrame): StatementLineage[] {
+    const analysis = this.analyzeFrame(frame) ?? [];
+    this.lastFrame = undefined; // not to keep the client's read buffer alive in an idle session
+    return analysis;
   }
 
   private analyze(sql: string): StatementLineage[] {
