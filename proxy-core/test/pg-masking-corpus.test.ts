@@ -3,6 +3,7 @@ import { byteSourceFromBytes, openRecording } from '@vigil/recordings';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyOut, eventually, type Harness, startHarness } from './support/gateway-harness';
+import { functionCall, messages, openHarnessWire, query } from './support/wire-client';
 
 /**
  * Attempts to read masked values, through a real client against a real database: seeded PII must
@@ -77,10 +78,25 @@ const POLICY = {
   },
 };
 
+/** Everything allowed, unparsed input too, and the same masking: masking must hold on its own. */
+const OPEN_POLICY = {
+  name: 'masked-open',
+  rules: [
+    { match: { statements: ['*'] }, action: 'allow' },
+    { match: { functions: ['*'] }, action: 'allow' },
+    { match: { unparsed: true }, action: 'allow' },
+  ],
+  masking: POLICY.masking,
+};
+
 let h: Harness;
 
 beforeAll(async () => {
-  h = await startHarness({ policies: [POLICY], connectionPolicy: 'masked' });
+  h = await startHarness({
+    policies: [POLICY, OPEN_POLICY],
+    connectionPolicy: 'masked',
+    extraPostgres: [{ name: 'shop-open', policy: 'masked-open' }],
+  });
   await h.cluster.query(`
     CREATE TABLE customers (id int PRIMARY KEY, name text, email text, card_number text, ssn text, iban text, notes text);
     INSERT INTO customers VALUES
@@ -265,6 +281,36 @@ describe('masked values never reach the client', () => {
     await expect(c.query('SELECT * FROM nowhere_to_be_found')).rejects.toThrow(/not in the catalog/);
     expect((await c.query('SELECT count(*)::int AS n FROM ledger')).rows).toEqual([{ n: 1 }]);
     await c.end();
+  });
+
+  it('a fast-path function call is refused: its result has no lineage to mask by, whatever the policy allows', async () => {
+    const oids = await h.cluster.query(
+      "SELECT 'query_to_xml'::regproc::oid::int AS q, 'textlen'::regproc::oid::int AS t",
+    );
+    const { q, t } = oids.rows[0] as { q: number; t: number };
+    const wire = await openHarnessWire(h, 'shop-open');
+    try {
+      // query_to_xml runs any query: by fast path its result would carry the SSNs as the server has them.
+      wire.send(functionCall(q, ['SELECT ssn FROM customers', 'true', 'false', '']));
+      await wire.readyCount(1);
+      expectNoPii(wire.text());
+      expect(messages(wire.text())).toEqual([
+        expect.stringMatching(/^E SERROR\|VERROR\|C42501\|MVigil masking: a fast-path function call/),
+        'Z I',
+      ]);
+      wire.clear();
+      wire.send(functionCall(t, ['harmless']));
+      await wire.readyCount(1);
+      expect(messages(wire.text())[0]).toMatch(/^E .*fast-path function call/);
+      // The session goes on, masked.
+      wire.clear();
+      wire.send(query('SELECT ssn FROM customers'));
+      await wire.readyCount(1);
+      expect(wire.text()).toContain('***-**-6789');
+      expectNoPii(wire.text());
+    } finally {
+      wire.close();
+    }
   });
 
   it('the recordings hold only what the clients received: no PII in any recorded byte', async () => {

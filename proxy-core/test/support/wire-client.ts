@@ -13,7 +13,7 @@ export async function openHarnessWire(h: Harness, connection = 'shop'): Promise<
   });
 }
 
-export { bind, execute, parse } from '../../src/protocols/postgres/codec/testing/frontend-messages';
+export { bind, execute, functionCall, parse } from '../../src/protocols/postgres/codec/testing/frontend-messages';
 export const query = serializeQuery;
 export const sync = serializeSync;
 

@@ -174,8 +174,15 @@ export class PgResultMasker implements ResultMasker {
     this.longest = undefined;
   }
 
-  /** Before a Query or Parse is judged: a reason to refuse it (side channel, unknown lineage), or undefined. */
+  /**
+   * Before a Query, Parse or FunctionCall is judged: a reason to refuse it (side channel, unknown lineage), or
+   * undefined. A fast-path FunctionCall names its function by OID with opaque arguments, and its result comes back
+   * outside any row: nothing tells where the value came from (`query_to_xml` runs any query), so it is refused.
+   */
   inspect(frame: PgFrame): string | undefined {
+    if (frame.code === FrontendCode.FunctionCall) {
+      return 'masking: a fast-path function call cannot be masked (its result has no lineage to follow); call the function in SQL (masking policy)';
+    }
     for (const stmt of this.analyzeFrame(frame) ?? []) {
       const check = checkStatement(this.named.apply(stmt), this.opts.masking);
       if (check.deny) return `masking: ${check.deny}`;

@@ -24,3 +24,10 @@ export function close(target: 'S' | 'P', name: string): Uint8Array {
 export function describe(target: 'S' | 'P', name: string): Uint8Array {
   return new BufferWriter(name.length + 2).addByte(target.charCodeAt(0)).addCString(name).flush(FrontendCode.Describe);
 }
+
+/** A fast-path FunctionCall of the function with OID `oid`, its arguments as text, its result as text. */
+export function functionCall(oid: number, args: string[]): Uint8Array {
+  const w = new BufferWriter(64).addInt32(oid).addInt16(0).addInt16(args.length);
+  for (const a of args) w.addNullableBytes(Buffer.from(a));
+  return w.addInt16(0).flush(FrontendCode.FunctionCall);
+}
