@@ -283,6 +283,41 @@ describe('masked values never reach the client', () => {
     await c.end();
   });
 
+  it('a value computed from a masked column is redacted whole: no tail or length the agent arranged shows', async () => {
+    const c = await h.client();
+    // With the partial style, each of these showed hidden characters: the first digit, the fifth, the first three
+    // letters, the digit's code as a length.
+    const computed =
+      "SELECT 'xxxxxxxx' || substr(ssn, 1, 1) AS d1, 'xxxxxxxx' || substr(ssn, 5, 1) AS d5, " +
+      "'xxxxxxxx' || substr(email, 1, 3) AS e3, repeat('x', ascii(substr(ssn, 1, 1))) AS r FROM customers ORDER BY id";
+    const rows = (await c.query(computed)).rows;
+    expect(rows).toEqual([
+      { d1: '****', d5: '****', e3: '****', r: '****' },
+      { d1: '****', d5: '****', e3: '****', r: '****' },
+    ]);
+    const copied = await copyOut(c, `COPY (${computed}) TO STDOUT`);
+    expect(copied.toString()).toBe('****\t****\t****\t****\n'.repeat(2));
+    // The stored column itself keeps the policy's style.
+    expect((await c.query('SELECT ssn FROM customers ORDER BY id')).rows[0]).toEqual({ ssn: '***-**-6789' });
+    await c.end();
+  });
+
+  it('a row count or a delay that a masked value decides is refused', async () => {
+    const c = await h.client();
+    c.on('error', () => {});
+    await expect(
+      c.query('SELECT count(*) FROM customers c, generate_series(1, ascii(substr(c.ssn, 1, 1))) g'),
+    ).rejects.toThrow(/the row count of generate_series\(\) references masked column public\.customers\.ssn/);
+    await expect(c.query("SELECT id, unnest(string_to_array(email, '.')) FROM customers")).rejects.toThrow(
+      /the row count of unnest\(\)/,
+    );
+    await expect(c.query('SELECT pg_sleep(ascii(substr(ssn, 1, 1)) / 1000.0) FROM customers')).rejects.toThrow(
+      /pg_sleep\(\)/,
+    );
+    expect((await c.query('SELECT count(*)::int AS n FROM customers, generate_series(1, 3)')).rows).toEqual([{ n: 6 }]);
+    await c.end();
+  });
+
   it('a fast-path function call is refused: its result has no lineage to mask by, whatever the policy allows', async () => {
     const oids = await h.cluster.query(
       "SELECT 'query_to_xml'::regproc::oid::int AS q, 'textlen'::regproc::oid::int AS t",

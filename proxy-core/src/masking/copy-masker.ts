@@ -16,7 +16,8 @@ import {
 } from './copy-text';
 import type { Detector } from './detectors/detector';
 import { anyMayHitOf, byteFeatures, textFeatures } from './detectors/prefilter';
-import { type MaskStyle, maskValue, type TextRange } from './mask-style';
+import { columnStyle } from './mask-plan';
+import { type MaskStyle, maskValue, styleNameOf, type TextRange } from './mask-style';
 import type { CopyFormat, MaskAnnotation, MaskPlan, MaskStyleName } from './masking.types';
 import { maskDetected } from './text-masker';
 import { utf8Bytes, utf8Decoder, utf8Ranges } from './utf8';
@@ -70,9 +71,11 @@ export function createCopyMasker(options: {
   ): string | undefined {
     const mask = header ? undefined : plan.columns[column];
     if (mask?.mask) {
-      const written = encode(maskValue(value, style, key));
+      // A value computed from a masked column is redacted, whatever the style (see columnStyle).
+      const styleOf = columnStyle(mask, style);
+      const written = encode(maskValue(value, styleOf, key));
       pending.push({
-        annotation: { column, rule: mask.rule, style: styleName },
+        annotation: { column, rule: mask.rule, style: styleNameOf(styleOf) },
         range: { start: at(), end: at() + written.length },
       });
       return written;

@@ -19,6 +19,7 @@
 import type { CompiledMasking } from './compile-masking';
 import { type Lineage, sourceName, unionOf, unknownLineage } from './lineage/lineage';
 import { type AnalyzeOptions, analyzeSql, type StatementLineage } from './lineage/statement';
+import type { MaskStyle } from './mask-style';
 import type {
   ColumnMask,
   MaskingCatalog,
@@ -124,6 +125,16 @@ export function bindOutputs(outputs: StatementLineage['outputs'], n: number): Li
 }
 
 type Decision = ColumnMask | { deny: string };
+
+/**
+ * The style a masked column is written in: the policy's for a stored column as it is, `redact` for a value computed
+ * from one (`lineage:` rules). What the agent computes it also arranges: a partial mask would show the tail it put
+ * there (`'xxxxxxxx' || substr(ssn, 1, 1)` shows the first digit), keep a length it chose (`repeat('x', ascii(ssn))`),
+ * and a hash would give equal values to compare with one of its own making.
+ */
+export function columnStyle(mask: { rule: string }, style: MaskStyle): MaskStyle {
+  return mask.rule.startsWith('lineage:') ? 'redact' : style;
+}
 
 function decide(
   field: RowDescriptionField,

@@ -23,7 +23,7 @@ export interface TextRange {
   end: number;
 }
 
-function styleName(style: MaskStyle): MaskStyleName {
+export function styleNameOf(style: MaskStyle): MaskStyleName {
   return typeof style === 'string' ? style : style.name;
 }
 
@@ -134,7 +134,7 @@ const BYTE_CLASS = new Uint8Array(256).map((_, c) => (c >= 0x80 || c === 0x5c ? 
  * nothing changed, otherwise.
  */
 export function maskInPlace(bytes: Uint8Array, start: number, end: number, style: MaskStyle): boolean {
-  if (styleName(style) !== 'partial' || end - start > 4096) return false;
+  if (styleNameOf(style) !== 'partial' || end - start > 4096) return false;
   return partialAsciiInPlace(
     bytes,
     start,
@@ -162,7 +162,7 @@ export function maskAsciiBytes(
   style: MaskStyle,
   key?: Uint8Array,
 ): Uint8Array | undefined {
-  switch (styleName(style)) {
+  switch (styleNameOf(style)) {
     case 'redact':
       return REDACTED_BYTES;
     case 'partial':
@@ -177,7 +177,7 @@ export function maskAsciiBytes(
 
 /** The masked form of a whole value. `key` is required for `hash`. */
 export function maskValue(value: string, style: MaskStyle, key?: Uint8Array): string {
-  switch (styleName(style)) {
+  switch (styleNameOf(style)) {
     case 'redact':
       return REDACTED;
     case 'partial':

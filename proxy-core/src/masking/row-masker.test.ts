@@ -86,6 +86,26 @@ describe('row masking', () => {
       { column: 3, rule: 'detector:phone', style: 'partial', start: 5, end: 20 },
     ]);
   });
+  it('redacts a value computed from a masked column whatever the style: the agent chose its tail and its length', () => {
+    const fields = [field('ssn'), field('tail'), field('padded')];
+    const plan = planFor(fields, [0]);
+    const lineage = { mask: true as const, rule: 'lineage:public.customers.ssn' };
+    const derived = { ...plan, columns: [plan.columns[0] as MaskPlan['columns'][number], lineage, lineage] };
+    for (const style of ['partial', 'hash'] as const) {
+      const row = masker(derived, 'deny', style).maskRow(
+        [enc('123-45-6789'), enc('xxxxxxxx1'), enc('x'.repeat(49))],
+        [],
+      );
+      const [ssn, tail, padded] = row.values.map(dec);
+      expect(ssn).toMatch(style === 'partial' ? /^\*\*\*-\*\*-6789$/ : /^h:[0-9a-f]{16}$/);
+      expect([tail, padded]).toEqual(['****', '****']);
+      expect(row.masks.slice(1)).toEqual([
+        { column: 1, rule: 'lineage:public.customers.ssn', style: 'redact' },
+        { column: 2, rule: 'lineage:public.customers.ssn', style: 'redact' },
+      ]);
+    }
+  });
+
   it('gives byte offsets in the masked value', () => {
     const m = masker(planFor([field('note')], []), 'deny', 'redact');
     const row = m.maskRow([enc('Zoë: bob@x.io')], []);

@@ -12,7 +12,8 @@
  */
 import type { Detector } from './detectors/detector';
 import { anyMayHitOf, byteFeatures } from './detectors/prefilter';
-import { type MaskStyle, maskAsciiBytes, maskInPlace, maskValue } from './mask-style';
+import { columnStyle } from './mask-plan';
+import { type MaskStyle, maskAsciiBytes, maskInPlace, maskValue, styleNameOf } from './mask-style';
 import type { MaskAnnotation, MaskPlan, MaskStyleName } from './masking.types';
 import { renderMasked, rendersAsIs, type ScanMode, scanModeOf } from './pg-types';
 import { maskDetected } from './text-masker';
@@ -89,15 +90,17 @@ export function createRowMasker(options: RowMaskerOptions): RowMasker {
   const binaryModes = modesFor(1);
   const typeOids = plan.fields.map((f) => f.typeOid);
   const asIs = typeOids.map(rendersAsIs);
+  // A value computed from a masked column is redacted, whatever the style (see columnStyle).
+  const styles = plan.columns.map((c) => (c.mask ? columnStyle(c, style) : style));
   // The annotations of whole-column masks never change: one object per column and outcome, shared by every row.
   const masked = plan.columns.map((c, column): MaskAnnotation | undefined =>
-    c.mask ? { column, rule: c.rule, style: styleName } : undefined,
+    c.mask ? { column, rule: c.rule, style: styleNameOf(styles[column] as MaskStyle) } : undefined,
   );
   const nulled = plan.columns.map((c, column): MaskAnnotation | undefined =>
     c.mask ? { column, rule: c.rule, style: 'null' } : undefined,
   );
   const mayHit = anyMayHitOf(detectors);
-  const inPlace = styleName === 'partial';
+  const inPlace = styles.map((s) => styleNameOf(s) === 'partial');
   const out: MaskedCells = { changed: false, resized: false, replaced: [], masks: [], maskCount: 0, deny: undefined };
   const annotate = (mask: MaskAnnotation) => {
     out.masks[out.maskCount++] = mask;
@@ -105,19 +108,20 @@ export function createRowMasker(options: RowMaskerOptions): RowMasker {
 
   /** A masked column's text value, masked whole: in place (undefined), or its replacement. */
   function maskWhole(bytes: Uint8Array, start: number, end: number, i: number): Uint8Array | null | undefined {
+    const styleOf = styles[i] as MaskStyle;
     if (asIs[i]) {
-      if (inPlace && maskInPlace(bytes, start, end, style)) {
+      if (inPlace[i] && maskInPlace(bytes, start, end, styleOf)) {
         annotate(masked[i] as MaskAnnotation);
         return undefined;
       }
-      const fast = maskAsciiBytes(bytes, start, end, style, key);
+      const fast = maskAsciiBytes(bytes, start, end, styleOf, key);
       if (fast !== undefined) {
         annotate(masked[i] as MaskAnnotation);
         return fast;
       }
     }
     const text = utf8Decoder.decode(bytes.subarray(start, end));
-    const rendered = renderMasked(maskValue(text, style, key), typeOids[i] ?? 0);
+    const rendered = renderMasked(maskValue(text, styleOf, key), typeOids[i] ?? 0);
     annotate((rendered === null ? nulled[i] : masked[i]) as MaskAnnotation);
     return rendered === null ? null : utf8Bytes(rendered);
   }

@@ -6,7 +6,7 @@
  * expression kind can widen lineage but never hide a column.
  */
 import type { Node } from 'libpg-query';
-import { OPAQUE_FUNCTIONS, SINK_FUNCTIONS } from './functions';
+import { OPAQUE_FUNCTIONS, ROW_COUNT_FUNCTIONS, SINK_FUNCTIONS } from './functions';
 import { addLineage, emptyLineage, type Lineage, type MutableLineage, unionOf, unknownLineage } from './lineage';
 import { isStar, type NodeOf, nodeAs, stringOf, stringsOf } from './pg-node';
 import { columnIn, findColumn, findRelation, type LineageContext, type Scope, starOf, wholeRow } from './scope';
@@ -55,6 +55,13 @@ function funcCallLineage(call: NodeOf<'FuncCall'>, scope: Scope, ctx: LineageCon
   }
   if (SINK_FUNCTIONS.has(name) && args.sources.size > 0 && ctx.quiet === 0) {
     ctx.side.push({ clause: `${name}()`, lineage: { sources: new Set(args.sources), unknown: undefined }, sink: true });
+  }
+  if (ROW_COUNT_FUNCTIONS.has(name) && (args.sources.size > 0 || args.unknown !== undefined) && ctx.quiet === 0) {
+    ctx.side.push({
+      clause: `the row count of ${name}()`,
+      lineage: { sources: new Set(args.sources), unknown: args.unknown },
+      sink: false,
+    });
   }
   addLineage(acc, args);
 }

@@ -41,10 +41,13 @@ export const OPAQUE_FUNCTIONS: ReadonlySet<string> = new Set([
 
 /**
  * Functions that carry their arguments somewhere masking does not follow: a notification, a setting read back
- * later with current_setting, a WAL message, a large object, a server file, another database. Passing masked
- * values to them is a side channel of its own.
+ * later with current_setting, a WAL message, a large object, a server file, another database, the time the answer
+ * takes. Passing masked values to them is a side channel of its own.
  */
 export const SINK_FUNCTIONS: ReadonlySet<string> = new Set([
+  'pg_sleep',
+  'pg_sleep_for',
+  'pg_sleep_until',
   'pg_notify',
   'set_config',
   'pg_logical_emit_message',
@@ -58,6 +61,39 @@ export const SINK_FUNCTIONS: ReadonlySet<string> = new Set([
   'dblink',
   'dblink_send_query',
   'dblink_open',
+]);
+
+/**
+ * Built-in set-returning functions whose arguments decide how many rows they return: with a masked value among
+ * them, the row count tells it (`count(*) … generate_series(1, ascii(ssn))`), so they are a side channel like WHERE.
+ */
+export const ROW_COUNT_FUNCTIONS: ReadonlySet<string> = new Set([
+  'generate_series',
+  'generate_subscripts',
+  'unnest',
+  'string_to_table',
+  'regexp_split_to_table',
+  'regexp_matches',
+  'json_array_elements',
+  'json_array_elements_text',
+  'jsonb_array_elements',
+  'jsonb_array_elements_text',
+  'json_each',
+  'json_each_text',
+  'jsonb_each',
+  'jsonb_each_text',
+  'json_object_keys',
+  'jsonb_object_keys',
+  'json_populate_recordset',
+  'jsonb_populate_recordset',
+  'json_to_recordset',
+  'jsonb_to_recordset',
+  'jsonb_path_query',
+  'ts_stat',
+  'ts_parse',
+  'ts_token_type',
+  'pg_options_to_table',
+  'aclexplode',
 ]);
 
 /**
