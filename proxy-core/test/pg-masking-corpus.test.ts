@@ -302,7 +302,7 @@ describe('masked values never reach the client', () => {
     await c.end();
   });
 
-  it('a row count or a delay that a masked value decides is refused', async () => {
+  it('a row count, an order or a delay that a masked value decides is refused', async () => {
     const c = await h.client();
     c.on('error', () => {});
     await expect(
@@ -314,7 +314,15 @@ describe('masked values never reach the client', () => {
     await expect(c.query('SELECT pg_sleep(ascii(substr(ssn, 1, 1)) / 1000.0) FROM customers')).rejects.toThrow(
       /pg_sleep\(\)/,
     );
+    // A window over a masked column sorts the rows by it: the order of the ids would tell.
+    await expect(c.query('SELECT id, rank() OVER (ORDER BY ssn DESC) FROM customers')).rejects.toThrow(
+      /OVER references masked column public\.customers\.ssn/,
+    );
     expect((await c.query('SELECT count(*)::int AS n FROM customers, generate_series(1, 3)')).rows).toEqual([{ n: 6 }]);
+    expect((await c.query('SELECT id, rank() OVER (ORDER BY id) AS r FROM customers ORDER BY id')).rows).toEqual([
+      { id: 1, r: '1' },
+      { id: 2, r: '2' },
+    ]);
     await c.end();
   });
 

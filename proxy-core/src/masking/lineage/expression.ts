@@ -49,6 +49,8 @@ function funcCallLineage(call: NodeOf<'FuncCall'>, scope: Scope, ctx: LineageCon
   collectExpr(call.agg_order, scope, ctx, args);
   collectExpr(call.agg_filter, scope, ctx, args);
   collectExpr(call.over, scope, ctx, args);
+  // OVER (PARTITION BY … ORDER BY …) sorts the rows the statement returns, like a WINDOW clause.
+  if (call.over) recordClause('OVER', call.over, scope, ctx);
   if (OPAQUE_FUNCTIONS.has(name)) args.unknown ??= `${name}() reads data the statement does not name`;
   else if (ctx.catalog.functionKind?.(schema, name) === 'user') {
     args.unknown ??= `user function ${name}() may read any table`;
