@@ -297,6 +297,11 @@ describe('masked values never reach the client', () => {
     ]);
     const copied = await copyOut(c, `COPY (${computed}) TO STDOUT`);
     expect(copied.toString()).toBe('****\t****\t****\t****\n'.repeat(2));
+    // The same value quoted in an error.
+    c.on('error', () => {});
+    await expect(c.query("SELECT ('xxxxxxxx' || substr(ssn, 1, 1))::int FROM customers")).rejects.toThrow(
+      'invalid input syntax for type integer: "****"',
+    );
     // The stored column itself keeps the policy's style.
     expect((await c.query('SELECT ssn FROM customers ORDER BY id')).rows[0]).toEqual({ ssn: '***-**-6789' });
     await c.end();

@@ -3,12 +3,13 @@
  * where) and NotificationResponse payloads. Detectors always apply. `strict` — for statements that touched a
  * masked column, or could not be analysed (StatementCheck.touchesMasked) — also masks the values PostgreSQL
  * quotes in its messages: `"…"` (`invalid input syntax for type integer: "123-45-6789"`), `Key (ssn)=(…)`, and
- * `Failing row contains (…)`. Identifiers in double quotes are masked too: a lost column name is cheaper than a
+ * `Failing row contains (…)`, redacted whole (`****`, whatever the style: the quoted value may be one the agent
+ * computed to show a chosen part). Identifiers in double quotes are masked too: a lost column name is cheaper than a
  * leaked value.
  */
 import type { Detector, DetectorHit } from './detectors/detector';
 import { scanText } from './detectors/index';
-import { type MaskStyle, maskTextWithRanges } from './mask-style';
+import { type MaskStyle, maskTextWithRanges, styleNameOf } from './mask-style';
 import type { MaskAnnotation, MaskStyleName } from './masking.types';
 import { utf8Ranges } from './utf8';
 
@@ -45,9 +46,11 @@ export function maskFreeText(
   const hits = options.detectors.length > 0 ? scanText(text, options.detectors) : [];
   const spans = options.strict ? merge([...hits, ...quotedSpans(text)]) : hits;
   if (spans.length === 0) return { text, changed: false, masks: [] };
-  const masked = maskTextWithRanges(text, spans, options.style, options.key);
+  // A quoted value may be one the agent computed from a masked column: redacted whole, as in rows (columnStyle).
+  const maskStyle: MaskStyle = options.strict ? 'redact' : options.style;
+  const masked = maskTextWithRanges(text, spans, maskStyle, options.key);
   const ranges = utf8Ranges(masked.text, masked.ranges);
-  const style: MaskStyleName = typeof options.style === 'string' ? options.style : options.style.name;
+  const style: MaskStyleName = styleNameOf(maskStyle);
   const masks = spans.map(
     (s, k): MaskAnnotation => ({
       column: -1,
