@@ -331,6 +331,38 @@ describe('masked values never reach the client', () => {
     await c.end();
   });
 
+  it('DDL that would unmask is refused, whatever the rules allow: renames, a schema move, a generated copy', async () => {
+    const c = await h.client({ connection: 'shop-open' });
+    c.on('error', () => {});
+    const refusals: Array<[string, RegExp]> = [
+      [
+        'ALTER TABLE customers RENAME COLUMN ssn TO not_ssn',
+        /renaming would unmask masked column public\.customers\.ssn/,
+      ],
+      ['ALTER TABLE customers RENAME ssn TO not_ssn', /renaming would unmask masked column public\.customers\.ssn/],
+      ['ALTER TABLE customers RENAME TO clients', /renaming would unmask masked column public\.customers\./],
+      ['ALTER TABLE customers SET SCHEMA pg_temp', /moving to another schema would unmask masked column/],
+      [
+        'ALTER TABLE customers ADD COLUMN s2 text GENERATED ALWAYS AS (upper(ssn)) STORED',
+        /a generated column writes masked column public\.customers\.ssn into public\.customers\.s2/,
+      ],
+    ];
+    for (const [sql, reason] of refusals) await expect(c.query(sql), sql).rejects.toThrow(reason);
+    const columns = await h.cluster.query(
+      "SELECT string_agg(column_name, ',' ORDER BY ordinal_position) AS c FROM information_schema.columns WHERE table_name = 'customers'",
+    );
+    expect(columns.rows[0]?.c).toBe('id,name,email,card_number,ssn,iban,notes');
+    // DDL that leaves masked columns where they are runs, and a column added in the session is known at once.
+    await c.query('ALTER TABLE customers ADD COLUMN extra text');
+    expect((await c.query('SELECT extra, ssn FROM customers ORDER BY id')).rows[0]).toEqual({
+      extra: null,
+      ssn: '***-**-6789',
+    });
+    await c.query('ALTER TABLE customers RENAME COLUMN extra TO spare');
+    await c.query('ALTER TABLE customers DROP COLUMN spare');
+    await c.end();
+  });
+
   it('a fast-path function call is refused: its result has no lineage to mask by, whatever the policy allows', async () => {
     const oids = await h.cluster.query(
       "SELECT 'query_to_xml'::regproc::oid::int AS q, 'textlen'::regproc::oid::int AS t",

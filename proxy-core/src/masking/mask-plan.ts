@@ -50,14 +50,14 @@ function sideChannelsOf(stmt: StatementLineage, masking: CompiledMasking): SideC
           clause: ref.clause,
           column: masked[0],
           sink: true,
-          reason: `${ref.clause} writes masked column ${masked[0]}${into}`,
+          reason: `${ref.clause} ${ref.verb ?? 'writes'} masked column ${masked[0]}${into}`,
         });
       } else if (unknown !== undefined && masking.lineage === 'deny') {
         out.push({
           clause: ref.clause,
           column: undefined,
           sink: true,
-          reason: `${ref.clause} writes data of unknown lineage${into}: ${unknown}`,
+          reason: `${ref.clause} ${ref.verb ?? 'writes'} data of unknown lineage${into}: ${unknown}`,
         });
       }
       continue;

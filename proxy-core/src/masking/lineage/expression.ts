@@ -32,10 +32,11 @@ export function resolveColumnRef(ref: NodeOf<'ColumnRef'>, scope: Scope): Lineag
   return star ? wholeRow(relation) : columnIn(relation.outputs, names[names.length - 1] as string);
 }
 
-function columnRefLineage(ref: NodeOf<'ColumnRef'>, scope: Scope): Lineage {
+function columnRefLineage(ref: NodeOf<'ColumnRef'>, scope: Scope, ctx: LineageContext): Lineage {
   const found = resolveColumnRef(ref, scope);
   if (found) return found;
   const name = stringsOf(ref.fields).join('.');
+  ctx.missing?.add(`column ${name}`); // a column added since the catalog was read, or a typo
   // Most often a misspelt name: say which, and that the database was not asked.
   return unknownLineage(`no relation of the statement has a column ${name}, as Vigil last read the catalog`);
 }
@@ -112,7 +113,7 @@ export function collectExpr(node: unknown, scope: Scope, ctx: LineageContext, ac
   const record = node as Record<string, unknown>;
   for (const key in record) {
     const value = record[key];
-    if (key === 'ColumnRef') addLineage(acc, columnRefLineage(value as NodeOf<'ColumnRef'>, scope));
+    if (key === 'ColumnRef') addLineage(acc, columnRefLineage(value as NodeOf<'ColumnRef'>, scope, ctx));
     else if (key === 'FuncCall') funcCallLineage(value as NodeOf<'FuncCall'>, scope, ctx, acc);
     else if (key === 'SubLink') subLinkLineage(value as NodeOf<'SubLink'>, scope, ctx, acc);
     else if (key === 'A_Indirection') indirectionLineage(value as NodeOf<'A_Indirection'>, scope, ctx, acc);

@@ -28,6 +28,8 @@ export interface SideRef {
   sink: boolean;
   /** For writes into a table column: its source key (writing a masked value into a masked column is fine). */
   target?: string;
+  /** What a sink does with the masked column, for the reason given (default `writes`). */
+  verb?: string;
 }
 
 const SEP = '\u001f';

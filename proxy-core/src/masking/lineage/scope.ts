@@ -37,7 +37,10 @@ export interface LineageContext {
   views: Map<string, OutputColumn[] | null>;
   /** Output columns of a nested query (SELECT, or DML with RETURNING) analysed in `scope`. */
   query(node: Node, scope: Scope | undefined): OutputColumn[];
-  /** Where to note the relations (`schema.table`) looked for and not in the catalog, for a caller that may read it again. */
+  /**
+   * Where to note what the statement names and the catalog lacks (relations as `schema.table`, columns as
+   * `column name`), for a caller that may read the catalog again.
+   */
   missing: Set<string> | undefined;
 }
 

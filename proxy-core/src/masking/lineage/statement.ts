@@ -5,6 +5,7 @@
 import type { Node, RawStmt } from 'libpg-query';
 import type { CopyFormat, MaskingCatalog } from '../masking.types';
 import { parseSql } from '../sql-parser';
+import { recordAlterTable, recordRename, recordSchemaMove } from './ddl';
 import { analyzeDml } from './dml';
 import { resolveRelation } from './from-clause';
 import { CLEAN, column, type OutputColumn, type SideRef, spread, unionOf, unknownLineage } from './lineage';
@@ -39,7 +40,7 @@ export interface StatementLineage {
 export interface AnalyzeOptions {
   /** The session's search_path for unqualified names. Default `['public']`. */
   searchPath?: readonly string[];
-  /** Collects the relations (`schema.table`) the statements name and the catalog lacks. */
+  /** Collects what the statements name and the catalog lacks (see LineageContext.missing). */
   missing?: Set<string>;
 }
 
@@ -162,6 +163,18 @@ const ANALYZERS: { [K in NodeKey]?: (node: NodeOf<K>, ctx: LineageContext) => An
   CallStmt: () => ({ ...NOTHING, result: 'rows', outputs: unknownRows(CALL_REASON), opaque: CALL_REASON }),
   DoStmt: () => ({ ...NOTHING, opaque: 'DO blocks are not analysed' }),
   VariableShowStmt: () => ({ ...NOTHING, result: 'rows', outputs: [column(undefined, CLEAN)] }),
+  RenameStmt: (rename, ctx) => {
+    recordRename(rename, ctx);
+    return NOTHING;
+  },
+  AlterObjectSchemaStmt: (move, ctx) => {
+    recordSchemaMove(move, ctx);
+    return NOTHING;
+  },
+  AlterTableStmt: (alter, ctx) => {
+    recordAlterTable(alter, ctx);
+    return NOTHING;
+  },
 };
 
 function analyzeNode(node: Node, ctx: LineageContext): Analysis {

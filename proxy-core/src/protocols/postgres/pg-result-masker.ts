@@ -84,16 +84,16 @@ const MAX_CELL_ANNOTATIONS = 500;
 export interface PgResultMaskerOptions {
   masking: CompiledMasking;
   catalog: MaskingCatalog;
-  /** The upstream's catalog read again, when a statement names a relation `catalog` lacks (undefined: it cannot be). */
+  /** The upstream's catalog read again, when a statement names what `catalog` lacks (undefined: it cannot be). */
   freshCatalog?: () => Promise<MaskingCatalog | undefined>;
   session: RecordedSession;
   key: Uint8Array;
   searchPath?: readonly string[];
 }
 
-/** A relation a statement names and the catalog lacks is looked up again at most this often in a session. */
+/** What a statement names and the catalog lacks is looked up again at most this often in a session. */
 const LOOK_AGAIN_MS = 1_000;
-/** Missing relations whose last look-up a session remembers. */
+/** Missing names whose last look-up a session remembers. */
 const MAX_LOOKED_UP = 1_000;
 
 /**
@@ -105,9 +105,9 @@ const MAX_LOOKED_UP = 1_000;
 export class PgResultMasker implements ResultMasker {
   private readonly named = createNamedResults();
   private readonly analyzed = new Map<string, StatementLineage[]>();
-  /** Relations (`schema.table`) each analysis looked for and the catalog lacked. */
+  /** What each analysis looked for and the catalog lacked (see LineageContext.missing). */
   private readonly missing = new WeakMap<StatementLineage[], ReadonlySet<string>>();
-  /** When each missing relation was last looked up in a catalog read again. */
+  /** When each missing relation or column was last looked up in a catalog read again. */
   private readonly lookedUp = new Map<string, number>();
   private catalog: MaskingCatalog;
   /** The last message analysed, against which catalog. */
@@ -142,9 +142,9 @@ export class PgResultMasker implements ResultMasker {
   }
 
   /**
-   * Whether `frame` (a Query or Parse) names a relation the catalog lacks that was not looked up in the last
-   * LOOK_AGAIN_MS: then the session waits for `readCatalogAgain()` before it judges the statement, so a table the
-   * agent just made (or a migration) is masked and checked like the others instead of refused as unknown.
+   * Whether `frame` (a Query or Parse) names a relation or column the catalog lacks that was not looked up in the
+   * last LOOK_AGAIN_MS: then the session waits for `readCatalogAgain()` before it judges the statement, so a table or
+   * column the agent just made (or a migration's) is masked and checked like the others instead of refused as unknown.
    */
   wantsFresherCatalog(frame: PgFrame): boolean {
     if (this.opts.freshCatalog === undefined) return false;
@@ -153,7 +153,7 @@ export class PgResultMasker implements ResultMasker {
     const missing = this.missing.get(analysis);
     if (missing === undefined) return false;
     const now = Date.now();
-    for (const relation of missing) if (now - (this.lookedUp.get(relation) ?? 0) >= LOOK_AGAIN_MS) return true;
+    for (const name of missing) if (now - (this.lookedUp.get(name) ?? 0) >= LOOK_AGAIN_MS) return true;
     return false;
   }
 
@@ -163,10 +163,10 @@ export class PgResultMasker implements ResultMasker {
     const missing = analysis === undefined ? undefined : this.missing.get(analysis);
     const fresh = await this.opts.freshCatalog?.().catch(() => undefined);
     const now = Date.now();
-    for (const relation of missing ?? []) this.lookedUp.set(relation, now);
-    for (const relation of this.lookedUp.keys()) {
+    for (const name of missing ?? []) this.lookedUp.set(name, now);
+    for (const name of this.lookedUp.keys()) {
       if (this.lookedUp.size <= MAX_LOOKED_UP) break;
-      this.lookedUp.delete(relation);
+      this.lookedUp.delete(name);
     }
     if (fresh === undefined || fresh === this.catalog) return;
     this.catalog = fresh;

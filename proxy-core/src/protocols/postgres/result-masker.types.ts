@@ -6,7 +6,7 @@ import type { PgFrame } from './codec';
  * the client does, returning the bytes to send (the same view when nothing changed).
  */
 export interface ResultMasker {
-  /** The Query / Parse names a relation the masker's catalog lacks: read it again (`readCatalogAgain`) first. */
+  /** The Query / Parse names a relation or column the masker's catalog lacks: read it again (`readCatalogAgain`) first. */
   wantsFresherCatalog(frame: PgFrame): boolean;
   readCatalogAgain(frame: PgFrame): Promise<void>;
   /** A reason to refuse this Query / Parse (e.g. a masked column in a WHERE clause), or undefined. */
