@@ -363,6 +363,47 @@ describe('masked values never reach the client', () => {
     await c.end();
   });
 
+  it('code that runs later on rows is judged now: rules, triggers and row security policies cannot unmask', async () => {
+    const c = await h.client({ connection: 'shop-open' });
+    c.on('error', () => {});
+    await c.query('CREATE TABLE drop_box (v text)');
+    await c.query('CREATE TABLE bait (i int)');
+    await c.query('ALTER TABLE customers ADD COLUMN tsv tsvector');
+    await c.query(
+      'CREATE FUNCTION copy_out() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO drop_box SELECT ssn FROM customers; RETURN NEW; END $$',
+    );
+    const refusals: Array<[string, RegExp]> = [
+      [
+        'CREATE RULE r AS ON INSERT TO bait DO ALSO INSERT INTO drop_box SELECT ssn FROM customers',
+        /INSERT INTO public\.drop_box writes masked column public\.customers\.ssn/,
+      ],
+      [
+        'CREATE TRIGGER t AFTER INSERT ON bait FOR EACH ROW EXECUTE FUNCTION copy_out()',
+        /masking cannot follow this statement: a trigger runs copy_out\(\), which may read any table/,
+      ],
+      [
+        "CREATE TRIGGER t BEFORE UPDATE ON customers FOR EACH ROW EXECUTE FUNCTION tsvector_update_trigger(tsv, 'pg_catalog.simple', ssn)",
+        /a trigger of tsvector_update_trigger\(\) writes masked column public\.customers\.ssn/,
+      ],
+      [
+        "CREATE POLICY p ON customers USING (substr(ssn, 1, 1) = '1')",
+        /a row security policy references masked column public\.customers\.ssn/,
+      ],
+    ];
+    for (const [sql, reason] of refusals) await expect(c.query(sql), sql).rejects.toThrow(reason);
+    // Nothing of it took: the bait fires nothing, and the drop box stays empty.
+    await c.query('INSERT INTO bait VALUES (1)');
+    await c.query('UPDATE customers SET name = name WHERE id = 1');
+    const drop = await h.cluster.query('SELECT count(*)::int AS n FROM drop_box');
+    expect(drop.rows).toEqual([{ n: 0 }]);
+    const kept = await h.cluster.query(
+      "SELECT (SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal)::int AS triggers, (SELECT count(*) FROM pg_rules WHERE rulename = 'r')::int AS rules, (SELECT count(*) FROM pg_policy)::int AS policies",
+    );
+    expect(kept.rows).toEqual([{ triggers: 0, rules: 0, policies: 0 }]);
+    await c.query('ALTER TABLE customers DROP COLUMN tsv');
+    await c.end();
+  });
+
   it('a fast-path function call is refused: its result has no lineage to mask by, whatever the policy allows', async () => {
     const oids = await h.cluster.query(
       "SELECT 'query_to_xml'::regproc::oid::int AS q, 'textlen'::regproc::oid::int AS t",

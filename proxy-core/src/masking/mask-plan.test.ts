@@ -189,6 +189,16 @@ describe('side channels and sinks', () => {
       'alter table customers add column s text generated always as (lower(email)) stored',
       /a generated column writes masked column public\.customers\.email into public\.customers\.s/,
     ],
+    [
+      'create rule r as on insert to orders do also insert into orders (email) select email from customers',
+      /INSERT INTO public\.orders writes masked column public\.customers\.email/,
+    ],
+    [
+      "create rule r as on update to customers where new.ssn like '1%' do also notify ch",
+      /a rule condition references masked column public\.customers\.ssn/,
+    ],
+    ["create policy p on customers using (ssn like '1%')", /a row security policy references masked column/],
+    ["alter policy p on customers with check (email <> '')", /a row security policy references masked column/],
   ];
   for (const [sql, reason] of denied) {
     it(sql, () => {
@@ -216,6 +226,15 @@ describe('side channels and sinks', () => {
     const [sink] = analyzeSql('insert into orders (email) select email from customers', catalog);
     expect(sink && checkStatement(sink, allow).deny).toMatch(/writes masked/);
   });
+  it('a trigger is refused when its function could be anything: masking cannot follow what it does on each row', () => {
+    const [stmt] = analyzeSql(
+      'create trigger t after insert on orders for each row execute function copy_out()',
+      catalog,
+    );
+    expect(stmt && checkStatement(stmt, masking).deny).toBe(
+      'masking cannot follow this statement: a trigger runs copy_out(), which may read any table',
+    );
+  });
   it('DDL that leaves masked columns where they are is not a sink', () => {
     for (const sql of [
       'alter table customers rename column name to full_name',
@@ -223,6 +242,8 @@ describe('side channels and sinks', () => {
       'alter table customers add column note text',
       'alter table customers add column n text generated always as (upper(name)) stored',
       'alter table customers rename constraint customers_pkey to pk',
+      'create rule r as on insert to orders do also notify ch',
+      'create policy p on customers using (id > 0)',
     ]) {
       const [stmt] = analyzeSql(sql, catalog);
       expect(stmt && checkStatement(stmt, masking).deny, sql).toBeUndefined();

@@ -5,7 +5,7 @@
 import type { Node, RawStmt } from 'libpg-query';
 import type { CopyFormat, MaskingCatalog } from '../masking.types';
 import { parseSql } from '../sql-parser';
-import { recordAlterTable, recordRename, recordSchemaMove } from './ddl';
+import { recordAlterTable, recordRename, recordRowPolicy, recordRule, recordSchemaMove, recordTrigger } from './ddl';
 import { analyzeDml } from './dml';
 import { resolveRelation } from './from-clause';
 import { CLEAN, column, type OutputColumn, type SideRef, spread, unionOf, unknownLineage } from './lineage';
@@ -173,6 +173,19 @@ const ANALYZERS: { [K in NodeKey]?: (node: NodeOf<K>, ctx: LineageContext) => An
   },
   AlterTableStmt: (alter, ctx) => {
     recordAlterTable(alter, ctx);
+    return NOTHING;
+  },
+  RuleStmt: (rule, ctx) => {
+    recordRule(rule, ctx);
+    return NOTHING;
+  },
+  CreateTrigStmt: (trigger, ctx) => ({ ...NOTHING, opaque: recordTrigger(trigger, ctx) }),
+  CreatePolicyStmt: (policy, ctx) => {
+    recordRowPolicy(policy, ctx);
+    return NOTHING;
+  },
+  AlterPolicyStmt: (policy, ctx) => {
+    recordRowPolicy(policy, ctx);
     return NOTHING;
   },
 };
