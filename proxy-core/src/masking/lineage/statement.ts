@@ -146,6 +146,14 @@ function prepareAnalysis(prepare: NodeOf<'PrepareStmt'>, ctx: LineageContext): A
 
 const CALL_REASON = 'procedure bodies are not analysed';
 
+/** A statement that returns nothing but may record side channels and sinks (DDL, see ddl.ts). */
+function recording<T>(record: (node: T, ctx: LineageContext) => void): (node: T, ctx: LineageContext) => Analysis {
+  return (node, ctx) => {
+    record(node, ctx);
+    return NOTHING;
+  };
+}
+
 /** Statements that return rows, define or use named results, or write data elsewhere; any other returns nothing. */
 const ANALYZERS: { [K in NodeKey]?: (node: NodeOf<K>, ctx: LineageContext) => Analysis } = {
   SelectStmt: selectAnalysis,
@@ -163,31 +171,13 @@ const ANALYZERS: { [K in NodeKey]?: (node: NodeOf<K>, ctx: LineageContext) => An
   CallStmt: () => ({ ...NOTHING, result: 'rows', outputs: unknownRows(CALL_REASON), opaque: CALL_REASON }),
   DoStmt: () => ({ ...NOTHING, opaque: 'DO blocks are not analysed' }),
   VariableShowStmt: () => ({ ...NOTHING, result: 'rows', outputs: [column(undefined, CLEAN)] }),
-  RenameStmt: (rename, ctx) => {
-    recordRename(rename, ctx);
-    return NOTHING;
-  },
-  AlterObjectSchemaStmt: (move, ctx) => {
-    recordSchemaMove(move, ctx);
-    return NOTHING;
-  },
-  AlterTableStmt: (alter, ctx) => {
-    recordAlterTable(alter, ctx);
-    return NOTHING;
-  },
-  RuleStmt: (rule, ctx) => {
-    recordRule(rule, ctx);
-    return NOTHING;
-  },
+  RenameStmt: recording(recordRename),
+  AlterObjectSchemaStmt: recording(recordSchemaMove),
+  AlterTableStmt: recording(recordAlterTable),
+  RuleStmt: recording(recordRule),
   CreateTrigStmt: (trigger, ctx) => ({ ...NOTHING, opaque: recordTrigger(trigger, ctx) }),
-  CreatePolicyStmt: (policy, ctx) => {
-    recordRowPolicy(policy, ctx);
-    return NOTHING;
-  },
-  AlterPolicyStmt: (policy, ctx) => {
-    recordRowPolicy(policy, ctx);
-    return NOTHING;
-  },
+  CreatePolicyStmt: recording(recordRowPolicy),
+  AlterPolicyStmt: recording(recordRowPolicy),
 };
 
 function analyzeNode(node: Node, ctx: LineageContext): Analysis {
