@@ -187,7 +187,11 @@ describe('side channels and sinks', () => {
     ['alter table customers set schema archive', /moving to another schema would unmask/],
     [
       'alter table customers add column s text generated always as (lower(email)) stored',
-      /a generated column writes masked column public\.customers\.email into public\.customers\.s/,
+      /ALTER TABLE writes masked column public\.customers\.email into public\.customers\.s/,
+    ],
+    [
+      'alter table customers alter column name type text using email',
+      /ALTER TABLE writes masked column public\.customers\.email into public\.customers\.name/,
     ],
     [
       'create rule r as on insert to orders do also insert into orders (email) select email from customers',
@@ -244,6 +248,8 @@ describe('side channels and sinks', () => {
       'alter table customers rename constraint customers_pkey to pk',
       'create rule r as on insert to orders do also notify ch',
       'create policy p on customers using (id > 0)',
+      "alter table customers alter column name type varchar(200) using name || ''",
+      'alter table customers alter column email type varchar(200) using lower(email)',
     ]) {
       const [stmt] = analyzeSql(sql, catalog);
       expect(stmt && checkStatement(stmt, masking).deny, sql).toBeUndefined();

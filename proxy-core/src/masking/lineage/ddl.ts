@@ -1,7 +1,7 @@
 /**
  * DDL that would take masked data out from under the masking policy, which names columns by table and column:
- * renaming a masked column or the table that holds it, moving that table to another schema, a generated column
- * computed from a masked one (a copy the agent could read unmasked), and code that runs later on rows: a rule's
+ * renaming a masked column or the table that holds it, moving that table to another schema, a column computed from a
+ * masked one (generated, or converted `USING` it: a copy the agent could read unmasked), and code that runs later on rows: a rule's
  * actions, a trigger, a row security policy. Each is recorded as a sink or side channel, so a policy that lets agents
  * alter tables still cannot unmask with it.
  */
@@ -57,26 +57,39 @@ function scopeOf(relation: ResolvedRelation, extra: string[] = []): Scope {
   return scope;
 }
 
-/** ALTER TABLE … ADD COLUMN … GENERATED ALWAYS AS (…), ALTER COLUMN … SET EXPRESSION AS (…) */
+/** What an ALTER TABLE command computes into a column from the row: the column and the expression. */
+function computedInto(cmd: NodeOf<'AlterTableCmd'> | undefined): { column: string; expression: unknown } | undefined {
+  const def = nodeAs(cmd?.def, 'ColumnDef');
+  switch (cmd?.subtype) {
+    case 'AT_AddColumn': {
+      // ADD COLUMN … GENERATED ALWAYS AS (…)
+      const generated = def?.constraints
+        ?.map((c) => nodeAs(c, 'Constraint'))
+        .find((c) => c?.contype === 'CONSTR_GENERATED')?.raw_expr;
+      return def?.colname && generated ? { column: def.colname, expression: generated } : undefined;
+    }
+    case 'AT_AlterColumnType': // ALTER COLUMN … TYPE … USING (…)
+      return cmd.name && def?.raw_default ? { column: cmd.name, expression: def.raw_default } : undefined;
+    case 'AT_SetExpression': // ALTER COLUMN … SET EXPRESSION AS (…)
+      return cmd.name && cmd.def ? { column: cmd.name, expression: cmd.def } : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** ALTER TABLE commands that compute a column from the row (a generated column, a type change USING …). */
 export function recordAlterTable(alter: NodeOf<'AlterTableStmt'>, ctx: LineageContext): void {
   const relation = storedRelation(alter.relation, ctx);
   if (!relation) return;
   const scope = scopeOf(relation);
   for (const node of alter.cmds ?? []) {
-    const cmd = nodeAs(node, 'AlterTableCmd');
-    const def = nodeAs(cmd?.def, 'ColumnDef');
-    const generated = def?.constraints
-      ?.map((c) => nodeAs(c, 'Constraint'))
-      .find((c) => c?.contype === 'CONSTR_GENERATED')?.raw_expr;
-    const target = cmd?.subtype === 'AT_AddColumn' ? def?.colname : cmd?.name;
-    const expression =
-      cmd?.subtype === 'AT_AddColumn' ? generated : cmd?.subtype === 'AT_SetExpression' ? cmd.def : undefined;
-    if (expression === undefined || target === undefined) continue;
+    const into = computedInto(nodeAs(node, 'AlterTableCmd'));
+    if (!into) continue;
     ctx.side.push({
-      clause: 'a generated column',
-      lineage: exprLineage(expression, scope, ctx),
+      clause: 'ALTER TABLE',
+      lineage: exprLineage(into.expression, scope, ctx),
       sink: true,
-      target: sourceKey(relation.schema, relation.table, target),
+      target: sourceKey(relation.schema, relation.table, into.column),
     });
   }
 }
