@@ -7,7 +7,7 @@
  */
 import { exprLineage, recordClause } from './expression';
 import { type ResolvedRelation, resolveRelation } from './from-clause';
-import { type Lineage, sourceKey, unionOf, unknownLineage } from './lineage';
+import { type Lineage, sourceKey, unionOf } from './lineage';
 import { type NodeOf, nodeAs, stringsOf } from './pg-node';
 import { columnIn, type LineageContext, newScope, relationItem, type Scope } from './scope';
 
