@@ -16,6 +16,10 @@ export const FUNCTION_CATEGORIES = [
   'admin',
   'dynamic_sql',
   'sequence_write',
+  /** Session and transaction advisory locks: an agent holding one can stall an application that coordinates by it. */
+  'advisory_lock',
+  /** `pg_notify()`: a notification to every listener, as the NOTIFY statement sends. */
+  'notify',
   /**
    * A function that is not one of PostgreSQL's built-ins (pg_catalog): its body may write, drop or
    * read anything, and Vigil does not follow it at execution time, so it needs a rule of its own.
@@ -117,6 +121,8 @@ const EXACT: ReadonlyMap<string, readonly FunctionCategory[]> = new Map<string, 
     'database_to_xml_and_xmlschema',
   ].map((n) => [n, ['dynamic_sql']] as const),
   ['setval', ['sequence_write']],
+  ['nextval', ['sequence_write']],
+  ['pg_notify', ['notify']],
 ]);
 
 const PREFIXES: ReadonlyArray<readonly [string, readonly FunctionCategory[]]> = [
@@ -125,6 +131,8 @@ const PREFIXES: ReadonlyArray<readonly [string, readonly FunctionCategory[]]> = 
   ['postgres_fdw_', ['foreign_access']],
   ['pg_replication_origin_', ['admin']],
   ['pg_stat_reset', ['admin']],
+  ['pg_advisory_', ['advisory_lock']],
+  ['pg_try_advisory_', ['advisory_lock']],
 ];
 
 /** GUCs whose change is a change of identity, whether by SET or set_config(). */

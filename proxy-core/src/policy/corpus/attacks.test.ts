@@ -377,6 +377,30 @@ const corpus: Record<string, Attack[]> = {
     },
     { sql: "SELECT setval('orders_id_seq', 1)", kinds: ['select'], outcome: 'deny', rule: null },
     {
+      sql: "SELECT nextval('orders_id_seq') FROM generate_series(1, 1000000)",
+      kinds: ['select'],
+      outcome: 'deny',
+      rule: null,
+      categories: ['sequence_write'],
+    },
+    // An application that coordinates by advisory locks (migration tools do) would wait on the agent's.
+    {
+      sql: 'SELECT pg_advisory_lock(72707369)',
+      kinds: ['select'],
+      outcome: 'deny',
+      rule: null,
+      categories: ['advisory_lock'],
+    },
+    {
+      sql: 'SELECT pg_try_advisory_xact_lock(1, 2)',
+      kinds: ['select'],
+      outcome: 'deny',
+      rule: null,
+      categories: ['advisory_lock'],
+    },
+    // Listeners act on notifications (job queues): pg_notify() sends one as NOTIFY does.
+    { sql: "SELECT pg_notify('jobs', 'run')", kinds: ['select'], outcome: 'deny', rule: null, categories: ['notify'] },
+    {
       sql: "SELECT CASE WHEN true THEN coalesce(null, pg_read_file('/etc/shadow')) END",
       kinds: ['select'],
       outcome: 'deny',
