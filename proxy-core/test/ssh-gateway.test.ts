@@ -99,6 +99,8 @@ describe('SSH through the gateway', () => {
       `sh -c 'rm -f ${victim}'`,
       `/bin/rm -f ${victim}`,
       `echo ok && \\rm -f ${victim}`,
+      `find ${victimDir} -name keep-me -delete`,
+      `source /dev/stdin <<< "rm -f ${victim}"`,
     ]) {
       const r = await exec(cmd);
       expect(r.code).toBe(126);

