@@ -70,6 +70,21 @@ function curl(args: string[]): Promise<{ status: number; body: string }> {
 describe('HTTP connector through the gateway', () => {
   const base = () => `http://127.0.0.1:${h.gateway.http?.address.port}/c/billing-api`;
 
+  /** POST /grants with a JSON body, as the agent with `token`. */
+  function postGrant(token: string, body: string): Promise<{ status: number; body: string }> {
+    return curl([
+      '-X',
+      'POST',
+      '-H',
+      `Authorization: Bearer ${token}`,
+      '-H',
+      'content-type: application/json',
+      '--data',
+      body,
+      `${base()}/grants`,
+    ]);
+  }
+
   it('GET: the upstream credential is injected, the agent token is not passed on, JSON is masked', async () => {
     const token = await h.agentToken();
     const r = await curl(['-H', `Authorization: Bearer ${token}`, `${base()}/users`]);
@@ -89,23 +104,68 @@ describe('HTTP connector through the gateway', () => {
 
   it('a JSON body field decides: granting admin is refused, granting viewer passes', async () => {
     const token = await h.agentToken();
-    const post = (role: string) =>
-      curl([
-        '-X',
-        'POST',
-        '-H',
-        `Authorization: Bearer ${token}`,
-        '-H',
-        'content-type: application/json',
-        '--data',
-        JSON.stringify({ user: 7, role }),
-        `${base()}/grants`,
-      ]);
+    const post = (role: string) => postGrant(token, JSON.stringify({ user: 7, role }));
     const before = seen.filter((s) => s.url === '/grants').length;
     expect((await post('admin')).status).toBe(403);
     expect(seen.filter((s) => s.url === '/grants').length).toBe(before);
     expect((await post('viewer')).status).toBe(200);
     expect(seen.filter((s) => s.url === '/grants').length).toBe(before + 1);
+  });
+
+  it('a body the upstream could read otherwise is refused with 400: a key named twice, JSON that does not parse', async () => {
+    const token = await h.agentToken();
+    const post = (body: string) => postGrant(token, body);
+    const before = seen.filter((s) => s.url === '/grants').length;
+    // JSON.parse keeps the last "role" (viewer, allowed); a parser that keeps the first would grant admin.
+    const twice = await post('{"user":7,"role":"admin","role":"viewer"}');
+    expect(twice.status).toBe(400);
+    expect(twice.body).toContain('the JSON body names \\"role\\" twice in one object');
+    // A lenient parser would take the trailing comma; JSON.parse does not, so policy never saw the role.
+    const lenient = await post('{"user":7,"role":"admin",}');
+    expect(lenient.status).toBe(400);
+    expect(lenient.body).toContain('the JSON body does not parse');
+    expect(seen.filter((s) => s.url === '/grants').length).toBe(before);
+    expect((await post('{"user":7,"role":"viewer"}')).status).toBe(200);
+  });
+
+  it('a method override is judged as the method it asks for, too', async () => {
+    const token = await h.agentToken();
+    const before = seen.length;
+    // POST /reports is allowed; as DELETE (frameworks honour these) no rule allows it.
+    for (const extra of [
+      ['-H', 'X-HTTP-Method-Override: DELETE'],
+      ['-H', 'X-Method-Override: delete'],
+    ]) {
+      const r = await curl(['-X', 'POST', '-H', `Authorization: Bearer ${token}`, ...extra, `${base()}/reports`]);
+      expect(r.status).toBe(403);
+      expect(r.body).toContain('DELETE');
+    }
+    const byParam = await curl([
+      '-X',
+      'POST',
+      '-H',
+      `Authorization: Bearer ${token}`,
+      `${base()}/reports?_method=DELETE`,
+    ]);
+    expect(byParam.status).toBe(403);
+    expect(seen.length).toBe(before);
+    // GET is allowed everywhere, DELETE on /iam/** is reviewed: a GET asking to be a DELETE waits for an approver,
+    // who sees what it would do.
+    const pending = curl([
+      '-H',
+      `Authorization: Bearer ${token}`,
+      '-H',
+      'X-HTTP-Method-Override: DELETE',
+      `${base()}/iam/users/8`,
+    ]);
+    const request = await eventually(() =>
+      h.gateway.store.listApprovals({ status: 'pending' }).find((a) => a.statement.includes('/iam/users/8')),
+    );
+    expect(request.statement).toBe('GET /iam/users/8 (as DELETE, by method override)');
+    const bob: Principal = { sub: 'bob', groups: ['dba'], roles: ['approver'], issuer: 'test', expiresAt: 0 };
+    h.gateway.broker.decide(request.id, bob, 'deny', 'no');
+    expect((await pending).status).toBe(403);
+    expect(seen.length).toBe(before);
   });
 
   it('DELETE on an IAM path waits for an approver, then runs once', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { httpActions, policyBody, policyPath } from './http-actions';
+import { ambiguousJsonBody, commandText, httpActions, overriddenMethods, policyBody, policyPath } from './http-actions';
 
 describe('httpActions', () => {
   it('builds one action with a normalized path and the JSON body', () => {
@@ -7,6 +7,32 @@ describe('httpActions', () => {
       { type: 'http', method: 'DELETE', host: 'api.example', path: '/iam/users/7', body: { a: 1 } },
     ]);
     expect(httpActions({ method: 'GET', host: 'h', path: '/' })[0]).not.toHaveProperty('body');
+  });
+
+  it('adds the method an override header or _method parameter asks for', () => {
+    const info = { method: 'POST', host: 'h', path: '/iam/users/7?x=1&_method=put' };
+    expect(overriddenMethods(info)).toEqual(['PUT']);
+    const headers = { 'x-http-method-override': 'DELETE', 'x-http-method': ['patch', 'POST'] };
+    expect(httpActions({ ...info, path: '/iam/users/7', headers }).map((a) => a.method)).toEqual([
+      'POST',
+      'DELETE',
+      'PATCH',
+    ]);
+    expect(overriddenMethods({ method: 'GET', host: 'h', path: '/a?method=DELETE&x_method=PUT' })).toEqual([]);
+    expect(commandText('POST', '/iam/users/7', ['DELETE'])).toBe('POST /iam/users/7 (as DELETE, by method override)');
+  });
+
+  it('finds bodies declared as JSON that an upstream could read otherwise', () => {
+    const json = 'application/json; charset=utf-8';
+    expect(ambiguousJsonBody(Buffer.from('{"role":"a","role":"b"}'), 100, json)).toBe(
+      'the JSON body names "role" twice in one object',
+    );
+    expect(ambiguousJsonBody(Buffer.from('{"role":"admin",}'), 100, 'application/vnd.api+json')).toMatch(
+      /^the JSON body does not parse/,
+    );
+    expect(ambiguousJsonBody(Buffer.from('{"role":"admin"}'), 100, json)).toBeUndefined();
+    expect(ambiguousJsonBody(Buffer.from('[INFO] not json'), 100, 'text/plain')).toBeUndefined();
+    expect(ambiguousJsonBody(Buffer.from('{"a":1,"a":2}'), 5, json)).toBeUndefined();
   });
 
   it('normalizes paths so encodings and doubled slashes cannot dodge a rule', () => {

@@ -1,4 +1,5 @@
 import type { CommandToCheck } from '../../pipeline/command-gate.types';
+import { duplicateJsonKey } from './json-duplicate-keys';
 
 /**
  * What an HTTP request asks for, as policy actions (`match: { methods, paths, hosts, body }`). The path is
@@ -29,16 +30,46 @@ export interface HttpRequestInfo {
   host: string;
   /** Raw path as sent upstream, with or without the query. */
   path: string;
+  /** The request's headers (lower-case names, as Node gives them), for the method an upstream may take from them. */
+  headers?: Readonly<Record<string, string | string[] | undefined>>;
+}
+
+/**
+ * Headers and a query parameter many frameworks read as the method instead of the request line's (Rails and
+ * Laravel `_method`, Express method-override, ASP.NET, Spring's HiddenHttpMethodFilter): a POST carrying
+ * `X-HTTP-Method-Override: DELETE` may delete. Such a request is judged as both methods; the strictest outcome wins.
+ */
+const METHOD_OVERRIDE_HEADERS = ['x-http-method-override', 'x-http-method', 'x-method-override'];
+const METHOD_OVERRIDE_PARAM = /(?:^|&)_method=([^&]*)/i;
+
+/** The methods `req` may stand for besides its own. */
+export function overriddenMethods(req: HttpRequestInfo): string[] {
+  const out = new Set<string>();
+  for (const name of METHOD_OVERRIDE_HEADERS) {
+    const value = req.headers?.[name];
+    for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value]) out.add(v.trim().toUpperCase());
+  }
+  const q = req.path.indexOf('?');
+  const param = q < 0 ? undefined : METHOD_OVERRIDE_PARAM.exec(req.path.slice(q + 1))?.[1];
+  if (param !== undefined) out.add(decodeQueryValue(param).trim().toUpperCase());
+  out.delete(req.method.toUpperCase());
+  out.delete('');
+  return [...out];
+}
+
+function decodeQueryValue(value: string): string {
+  try {
+    return decodeURIComponent(value.replace(/\+/g, ' '));
+  } catch {
+    return value;
+  }
 }
 
 export function httpActions(req: HttpRequestInfo, bodyJson?: unknown): HttpRequestAction[] {
-  const action = {
-    type: 'http',
-    method: req.method.toUpperCase(),
-    host: req.host.toLowerCase(),
-    path: policyPath(req.path),
-  } as const;
-  return [bodyJson === undefined ? action : { ...action, body: bodyJson }];
+  const base = { type: 'http', host: req.host.toLowerCase(), path: policyPath(req.path) } as const;
+  return [req.method.toUpperCase(), ...overriddenMethods(req)].map((method) =>
+    bodyJson === undefined ? { ...base, method } : { ...base, method, body: bodyJson },
+  );
 }
 
 const UNRESERVED = /[A-Za-z0-9\-._~]/;
@@ -59,8 +90,32 @@ export function policyPath(raw: string): string {
 }
 
 /** The command as people read it in the sessions list and approval cards: `DELETE /iam/users/7?force=true`. */
-export function commandText(method: string, pathAndQuery: string): string {
-  return `${method} ${pathAndQuery}`;
+/** The request as people read it; with the methods an override header or parameter asks for. */
+export function commandText(method: string, pathAndQuery: string, overrides: readonly string[] = []): string {
+  const as = overrides.length > 0 ? ` (as ${overrides.join(', ')}, by method override)` : '';
+  return `${method} ${pathAndQuery}${as}`;
+}
+
+const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
+
+/**
+ * Why a body declared as JSON could be read differently upstream than by policy, or undefined: it does not parse
+ * (a lenient parser might take `{"role": "admin",}`), or an object names a key twice (parsers differ on which counts).
+ */
+export function ambiguousJsonBody(
+  body: Buffer | undefined,
+  limit: number,
+  contentType: string | undefined,
+): string | undefined {
+  if (!body || body.length === 0 || body.length > limit || !JSON_TYPE.test(contentType ?? '')) return undefined;
+  const text = body.toString('utf8');
+  try {
+    JSON.parse(text);
+  } catch (err) {
+    return `the JSON body does not parse (${(err as Error).message})`;
+  }
+  const twice = duplicateJsonKey(text);
+  return twice === undefined ? undefined : `the JSON body names "${twice}" twice in one object`;
 }
 
 /** The body as JSON for policy, when it looks like JSON (whatever its declared type) and parses. */

@@ -12,7 +12,14 @@ import { type BodyRead, readUpTo } from './body-reader';
 import type { ClientConnection, SessionEntry } from './client-connection';
 import { credentialHeaderNames, injectCredential } from './credential-injector';
 import { forwardRequestHeaders, recordedRequestHead, recordedResponseHead } from './header-rules';
-import { commandText, type HttpCommandToCheck, httpActions, policyBody } from './http-actions';
+import {
+  ambiguousJsonBody,
+  commandText,
+  type HttpCommandToCheck,
+  httpActions,
+  overriddenMethods,
+  policyBody,
+} from './http-actions';
 import { HttpError } from './http-error';
 import type { HttpConnection, HttpLimits, HttpListenerOptions, TextMasker } from './http-listener.types';
 import type { JsonPath } from './json-path';
@@ -247,9 +254,25 @@ async function runExchange(x: Exchange): Promise<void> {
 /** Policy, and approval when it asks for it: true when the request may go upstream (else answered already). */
 async function decide(x: Exchange, read: BodyRead): Promise<boolean> {
   const { req, entry, record, deps, upstream } = x;
-  const bodyJson = read.complete ? policyBody(read.body, deps.limits.maxPolicyBodyBytes) : undefined;
-  const actions = httpActions({ method: record.method, host: upstream.hostname, path: upstream.path }, bodyJson);
-  const text = commandText(record.method, upstream.path);
+  const limit = deps.limits.maxPolicyBodyBytes;
+  const bodyJson = read.complete ? policyBody(read.body, limit) : undefined;
+  const info = { method: record.method, host: upstream.hostname, path: upstream.path, headers: req.headers };
+  const actions = httpActions(info, bodyJson);
+  const text = commandText(record.method, upstream.path, overriddenMethods(info));
+  const ambiguous = read.complete ? ambiguousJsonBody(read.body, limit, req.headers['content-type']) : undefined;
+  if (ambiguous !== undefined) {
+    const reason = `${ambiguous}: the upstream could read it otherwise than policy, so it was not sent`;
+    entry.session.command({
+      frame: record.requestFrame,
+      text,
+      decision: 'deny',
+      rule: null,
+      actions,
+      detail: { reason, actions: [], statements: [] },
+    });
+    record.decision = 'deny';
+    throw new HttpError(400, reason);
+  }
   const check: HttpCommandToCheck = { text, via: 'request', frame: record.requestFrame, actions };
   let verdict: ReturnType<typeof entry.gate.check>;
   try {
