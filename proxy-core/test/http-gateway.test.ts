@@ -19,6 +19,7 @@ const POLICY = {
       approvers: { groups: ['dba'], count: 1 },
       timeout: '1m',
     },
+    { match: { methods: ['DELETE'], paths: ['/scratch/**'] }, action: 'allow' },
     { match: { methods: ['POST'], paths: ['/reports'] }, action: 'allow' },
     { match: { methods: ['POST'], paths: ['/grants'], body: { role: ['admin', 'owner'] } }, action: 'deny' },
     { match: { methods: ['POST'], paths: ['/grants'] }, action: 'allow' },
@@ -166,6 +167,38 @@ describe('HTTP connector through the gateway', () => {
     h.gateway.broker.decide(request.id, bob, 'deny', 'no');
     expect((await pending).status).toBe(403);
     expect(seen.length).toBe(before);
+  });
+
+  it('a path an upstream could read as another is judged as that one too: %2F, ;parameters, case', async () => {
+    const token = await h.agentToken();
+    const deletes = () => seen.filter((s) => s.method === 'DELETE').length;
+    const before = deletes();
+    const bob: Principal = { sub: 'bob', groups: ['dba'], roles: ['approver'], issuer: 'test', expiresAt: 0 };
+    const held: string[] = [];
+    // DELETE /scratch/** is allowed, /iam/** reviewed, anything else denied. Each of these reaches /iam/users/9 on an
+    // upstream that decodes %2F, drops ;parameters (Tomcat's `..;/`) or ignores case: none may go without review.
+    for (const path of [
+      '/scratch/..%2F..%2Fiam/users/9',
+      '/scratch/..;x/..;x/iam/users/9',
+      '/scratch/..%2F..%2FIAM/users/9',
+      '/IAM/users/9',
+      '/iam%2Fusers/9',
+      '/iam;v=1/users/9',
+    ]) {
+      const answer = curl(['-X', 'DELETE', '--path-as-is', '-H', `Authorization: Bearer ${token}`, `${base()}${path}`]);
+      const denier = setInterval(() => {
+        const request = h.gateway.store.listApprovals({ status: 'pending' }).find((a) => a.statement.includes(path));
+        if (!request) return;
+        held.push(path);
+        h.gateway.broker.decide(request.id, bob, 'deny', 'no');
+      }, 20);
+      const r = await answer;
+      clearInterval(denier);
+      expect(r.status, path).toBe(403);
+    }
+    // The others are denied outright: one of their readings (`/IAM/users/9`) no rule allows.
+    expect(held).toEqual(['/scratch/..%2F..%2Fiam/users/9', '/scratch/..;x/..;x/iam/users/9']);
+    expect(deletes()).toBe(before);
   });
 
   it('DELETE on an IAM path waits for an approver, then runs once', async () => {

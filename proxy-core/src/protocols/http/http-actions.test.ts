@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { ambiguousJsonBody, commandText, httpActions, overriddenMethods, policyBody, policyPath } from './http-actions';
+import {
+  ambiguousJsonBody,
+  commandText,
+  httpActions,
+  overriddenMethods,
+  pathReadings,
+  policyBody,
+  policyPath,
+} from './http-actions';
 
 describe('httpActions', () => {
   it('builds one action with a normalized path and the JSON body', () => {
@@ -33,6 +41,22 @@ describe('httpActions', () => {
     expect(ambiguousJsonBody(Buffer.from('{"role":"admin"}'), 100, json)).toBeUndefined();
     expect(ambiguousJsonBody(Buffer.from('[INFO] not json'), 100, 'text/plain')).toBeUndefined();
     expect(ambiguousJsonBody(Buffer.from('{"a":1,"a":2}'), 5, json)).toBeUndefined();
+  });
+
+  it('reads a path also as looser upstreams would: %2F and \\ as separators, ;parameters dropped, case folded', () => {
+    expect(pathReadings('/scratch/..%2F..%2Fiam/users/9')).toEqual(['/scratch/..%2F..%2Fiam/users/9', '/iam/users/9']);
+    expect(pathReadings('/a/..;x/..;x/IAM/u')).toEqual(['/a/..;x/..;x/IAM/u', '/IAM/u', '/iam/u']);
+    expect(pathReadings('/a%5Cb\\c/.')).toEqual(['/a%5Cb\\c/.', '/a/b/c/']);
+    expect(pathReadings('/../../x')).toEqual(['/../../x', '/x']);
+    expect(pathReadings('/users/7?x=1')).toEqual(['/users/7']);
+    // Every reading is an action of its own, for each method.
+    const actions = httpActions({ method: 'DELETE', host: 'h', path: '/IAM/u', headers: { 'x-http-method': 'PUT' } });
+    expect(actions.map((a) => `${a.method} ${a.path}`)).toEqual([
+      'DELETE /IAM/u',
+      'DELETE /iam/u',
+      'PUT /IAM/u',
+      'PUT /iam/u',
+    ]);
   });
 
   it('normalizes paths so encodings and doubled slashes cannot dodge a rule', () => {

@@ -66,10 +66,43 @@ function decodeQueryValue(value: string): string {
 }
 
 export function httpActions(req: HttpRequestInfo, bodyJson?: unknown): HttpRequestAction[] {
-  const base = { type: 'http', host: req.host.toLowerCase(), path: policyPath(req.path) } as const;
-  return [req.method.toUpperCase(), ...overriddenMethods(req)].map((method) =>
-    bodyJson === undefined ? { ...base, method } : { ...base, method, body: bodyJson },
+  const host = req.host.toLowerCase();
+  const methods = [req.method.toUpperCase(), ...overriddenMethods(req)];
+  return methods.flatMap((method) =>
+    pathReadings(req.path).map((path): HttpRequestAction => {
+      const action = { type: 'http', method, host, path } as const;
+      return bodyJson === undefined ? action : { ...action, body: bodyJson };
+    }),
   );
+}
+
+/**
+ * The path as policy reads it (policyPath), then as upstreams that read paths more loosely would: `%2F`, `%5C` and
+ * `\` as separators, `;parameters` dropped from segments (Tomcat, Jetty), and case folded (IIS, ASP.NET, Spring with
+ * case-insensitive matching). Each reading is an action of its own and the strictest verdict wins, so a rule on
+ * `/iam/**` also holds for `/IAM/users`, `/iam%2Fusers` and `/iam;x=1/users`.
+ */
+export function pathReadings(raw: string): string[] {
+  const strict = policyPath(raw);
+  const loose = withoutDotSegments(
+    strict
+      .replace(/%2F|%5C|\\/gi, '/')
+      .replace(/;[^/]*/g, '')
+      .replace(/\/{2,}/g, '/'),
+  );
+  return [...new Set([strict, loose, loose.toLowerCase()])];
+}
+
+/** RFC 3986 §5.2.4 on a path that became one only once `%2F` was read as `/` (`/a/..%2F..%2Fiam` is `/iam`). */
+function withoutDotSegments(path: string): string {
+  const out: string[] = [];
+  for (const segment of path.split('/').slice(1)) {
+    if (segment === '..') out.pop();
+    else if (segment !== '.') out.push(segment);
+  }
+  const last = path.split('/').pop();
+  if (last === '.' || last === '..') out.push('');
+  return `/${out.join('/')}`;
 }
 
 const UNRESERVED = /[A-Za-z0-9\-._~]/;
