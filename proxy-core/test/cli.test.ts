@@ -213,6 +213,38 @@ describe('vigil approvals: headless decisions on held statements', () => {
     agentToken = await issuer.mint({ sub: 'agent-7', groups: ['ai-agents'] });
   });
 
+  it('list shows what an agent wrote as it is, not as a terminal would act on it: escapes and bidi controls', async () => {
+    const store = openSqliteStore({ path: join(dir, 'vigil.db'), logger: silentLogger });
+    // A DELETE dressed up for a terminal: erase the line, move up, and print a harmless statement over it; a run
+    // value that turns the text right to left.
+    store.createApproval({
+      id: 'apr_tty',
+      sessionId: 's1',
+      principal: 'agent-7',
+      connection: 'orders',
+      statement: 'DELETE FROM orders /*\x1b[2K\r\x1b[1ASELECT 1 -- */',
+      runs: [['\u202eredro eteled']],
+      actions: ['delete orders → review (agents#2)'],
+      rule: 'agents#2',
+      requiredCount: 1,
+      approverGroups: ['dba'],
+      expiresAt: new Date(Date.now() + 600_000).toISOString(),
+    });
+    store.close();
+    const io = capture(dir);
+    try {
+      expect(await main(['approvals', 'list', '--data-dir', dir], io)).toBe(0);
+    } finally {
+      const cleanup = openSqliteStore({ path: join(dir, 'vigil.db'), logger: silentLogger });
+      cleanup.setApprovalStatus('apr_tty', 'cancelled', new Date().toISOString());
+      cleanup.close();
+    }
+    for (const raw of ['\x1b', '\r', '\u202e']) expect(io.stdout).not.toContain(raw);
+    // (Whitespace, the carriage return among it, is shown as one space.)
+    expect(io.stdout).toContain('DELETE FROM orders /*\\u001b[2K \\u001b[1ASELECT 1 -- */');
+    expect(io.stdout).toContain("$1 = '\\u202eredro eteled'");
+  });
+
   it('list shows each pending request with the values its statement runs with', async () => {
     const io = capture(dir);
     expect(await main(['approvals', 'list', '--data-dir', dir], io)).toBe(0);

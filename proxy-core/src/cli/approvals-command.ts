@@ -8,7 +8,7 @@ import { createTokenVerifier } from '../identity/token-verifier';
 import { silentLogger } from '../logger';
 import { openSqliteStore } from '../store/sqlite-store';
 import type { ApprovalRequest, Store } from '../store/store.types';
-import { type CliIo, UsageError } from './cli-io';
+import { type CliIo, printable, UsageError } from './cli-io';
 import { parse, resolveState, STATE_OPTIONS } from './state-options';
 
 /**
@@ -79,11 +79,11 @@ function list(store: Store, io: CliIo, all: boolean, json: boolean): number {
 }
 
 function formatApproval(a: ApprovalRequest): string {
-  const text = a.statement.replace(/\s+/g, ' ').slice(0, 160);
-  const runs = a.runs.slice(0, 5).map((run) => `    ${runValues(run).slice(0, 300)}\n`);
+  const text = printable(a.statement.replace(/\s+/g, ' ').slice(0, 160));
+  const runs = a.runs.slice(0, 5).map((run) => `    ${printable(runValues(run).slice(0, 300))}\n`);
   if (a.runs.length > 5) runs.push(`    … ${a.runs.length - 5} more runs (vigil approvals list --json shows them)\n`);
   const times = a.runs.length > 1 ? ` × ${a.runs.length} runs` : '';
-  return `${a.id}  ${a.status.padEnd(9)} ${a.principal} on ${a.connection} (rule ${a.rule}, ${a.votes.length}/${a.requiredCount}, expires ${a.expiresAt})\n    ${text}${times}\n${runs.join('')}`;
+  return `${a.id}  ${a.status.padEnd(9)} ${printable(a.principal)} on ${a.connection} (rule ${a.rule}, ${a.votes.length}/${a.requiredCount}, expires ${a.expiresAt})\n    ${text}${times}\n${runs.join('')}`;
 }
 
 /** `$1 = 'it''s', $2 = NULL`: a run's values as SQL literals. */
