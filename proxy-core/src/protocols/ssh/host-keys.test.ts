@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import ssh2 from 'ssh2';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fingerprint, HOST_KEY_FILE, loadOrCreateHostKey, parsePublicKeyLine, publicKeyOf } from './host-keys';
 
@@ -25,10 +26,28 @@ describe('gateway host key', () => {
     expect(parsePublicKeyLine(pub).blob.equals(publicKeyOf(first).blob)).toBe(true);
   });
 
-  it('refuses a file that is not a private key', () => {
+  it('refuses a file that is not a private key, and says how to get a new one', () => {
     const dir = tempDir();
     writeFileSync(join(dir, HOST_KEY_FILE), 'junk');
-    expect(() => loadOrCreateHostKey(dir)).toThrow(/not a usable SSH private key/);
+    expect(() => loadOrCreateHostKey(dir)).toThrow(
+      /not a usable SSH private key.*remove it and the gateway makes a new one/,
+    );
+  });
+
+  it('is always a key ssh2 and OpenSSH read: the generator spoils one key in 256', () => {
+    // 2 000 keys: the odds that all would come out usable from the generator alone are about 1 in 2 500.
+    const dir = tempDir();
+    for (let i = 0; i < 2000; i++) {
+      const keys = join(dir, String(i));
+      const key = loadOrCreateHostKey(keys);
+      expect(() => new ssh2.Server({ hostKeys: [key] }, () => {}), `key ${i}`).not.toThrow();
+      const pub = readFileSync(join(keys, `${HOST_KEY_FILE}.pub`), 'utf8');
+      expect(parsePublicKeyLine(pub).blob.equals(publicKeyOf(key).blob)).toBe(true);
+    }
+    // And OpenSSH itself reads the last one.
+    const last = join(dir, '1999', HOST_KEY_FILE);
+    const derived = execFileSync('ssh-keygen', ['-y', '-f', last], { encoding: 'utf8' });
+    expect(parsePublicKeyLine(derived).blob.equals(publicKeyOf(readFileSync(last)).blob)).toBe(true);
   });
 });
 

@@ -17,15 +17,31 @@ export function loadOrCreateHostKey(keysDir: string, opts: { logger?: Logger } =
   if (existsSync(path)) {
     const key = readFileSync(path);
     const parsed = ssh2.utils.parseKey(key);
-    if (parsed instanceof Error || !parsed.isPrivateKey()) throw new Error(`${path}: not a usable SSH private key`);
+    if (parsed instanceof Error || !parsed.isPrivateKey()) {
+      const why = parsed instanceof Error ? ` (${parsed.message})` : '';
+      throw new Error(`${path}: not a usable SSH private key${why}; remove it and the gateway makes a new one`);
+    }
     return key;
   }
-  const pair = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'vigil-gateway' });
+  const pair = generateHostKey();
   writeFileSync(path, pair.private, { mode: 0o600, flag: 'wx' });
   chmodSync(path, 0o600);
   writeFileSync(`${path}.pub`, `${pair.public}\n`, { mode: 0o644 });
   opts.logger?.info('created the gateway SSH host key', { path, fingerprint: fingerprintOfLine(pair.public) });
   return Buffer.from(pair.private);
+}
+
+/**
+ * A new Ed25519 key pair in OpenSSH format. ssh2's generator drops a leading zero byte of the public key, which
+ * happens to one key in 256, and then neither half parses (mscdex/ssh2#1390): such a pair is thrown away for another.
+ */
+function generateHostKey(): { private: string; public: string } {
+  for (let attempt = 0; attempt < 16; attempt++) {
+    const pair = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'vigil-gateway' });
+    const usable = [pair.private, pair.public].every((k) => !(ssh2.utils.parseKey(k) instanceof Error));
+    if (usable) return pair;
+  }
+  throw new Error('could not generate a usable SSH host key');
 }
 
 /** `ssh-ed25519 AAAA… comment` as an authorized_keys / known_hosts line carries it. */
