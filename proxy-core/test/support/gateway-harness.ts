@@ -140,12 +140,23 @@ export async function startHarness(
     policies: [ALLOW_ALL, ...(opts.policies ?? [])],
     ...opts.extraConfig,
   };
-  const config = configSchema.parse(raw);
-  const gateway = await startGateway({
-    config,
-    logger,
-    env: { UPSTREAM_PASSWORD: cluster.password, WRONG_PASSWORD: 'not-the-password', ...opts.env },
-  });
+  let config: VigilConfig;
+  let gateway: Gateway;
+  try {
+    config = configSchema.parse(raw);
+    gateway = await startGateway({
+      config,
+      logger,
+      env: { UPSTREAM_PASSWORD: cluster.password, WRONG_PASSWORD: 'not-the-password', ...opts.env },
+    });
+  } catch (err) {
+    // A bad config or a gateway that does not start: the peers started for it stop too (no cluster left running).
+    await canary.close();
+    await idp.close();
+    await cluster.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  }
   const { host, port } = gateway.postgres.address;
   const agentToken = () => idp.tokenFor('agent-1');
   return {
