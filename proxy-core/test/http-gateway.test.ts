@@ -1,5 +1,9 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../src/identity/identity.types';
 import { eventually, type Harness, startHarness } from './support/gateway-harness';
@@ -127,6 +131,35 @@ describe('HTTP connector through the gateway', () => {
     expect(lenient.body).toContain('the JSON body does not parse');
     expect(seen.filter((s) => s.url === '/grants').length).toBe(before);
     expect((await post('{"user":7,"role":"viewer"}')).status).toBe(200);
+  });
+
+  it('a body policy cannot read is refused by a rule that refuses by body: padded, gzipped, form-encoded', async () => {
+    const token = await h.agentToken();
+    const before = seen.filter((s) => s.url === '/grants').length;
+    const padded = JSON.stringify({ user: 7, role: 'admin', pad: 'x'.repeat(1_100_000) });
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-bodies-'));
+    writeFileSync(join(dir, 'padded.json'), padded);
+    writeFileSync(join(dir, 'small.json.gz'), gzipSync(JSON.stringify({ user: 7, role: 'admin' })));
+    const send = (extra: string[]) =>
+      curl(['-X', 'POST', '-H', `Authorization: Bearer ${token}`, ...extra, `${base()}/grants`]);
+    const answers = [
+      await send(['-H', 'content-type: application/json', '--data-binary', `@${join(dir, 'padded.json')}`]),
+      await send([
+        '-H',
+        'content-type: application/json',
+        '-H',
+        'content-encoding: gzip',
+        '--data-binary',
+        `@${join(dir, 'small.json.gz')}`,
+      ]),
+      await send(['-H', 'content-type: application/x-www-form-urlencoded', '--data', 'user=7&role=admin']),
+    ];
+    rmSync(dir, { recursive: true, force: true });
+    expect(answers.map((a) => a.status)).toEqual([403, 403, 403]);
+    expect(answers[0]?.body).toContain('over limits.maxPolicyBodyBytes');
+    expect(answers[1]?.body).toContain('content-encoded (gzip)');
+    expect(answers[2]?.body).toContain('the body is not JSON');
+    expect(seen.filter((s) => s.url === '/grants').length).toBe(before);
   });
 
   it('a method override is judged as the method it asks for, too', async () => {

@@ -265,6 +265,27 @@ describe('HTTP body rules', () => {
     expect(decide(policy, ctx, [post(body)]).outcome).toBe(outcome);
   });
 
+  it('a body policy could not read: a rule refusing by body matches it, a rule allowing by body does not', () => {
+    const unread: Action = {
+      type: 'http',
+      method: 'POST',
+      path: '/grants',
+      host: 'api',
+      bodyUnread: 'the body is not JSON',
+    };
+    const decision = decide(policy, ctx, [unread]);
+    expect(decision.outcome).toBe('deny');
+    expect(decision.reason).toContain('the body is not JSON');
+    const allowByBody = compilePolicy(
+      policySchema.parse({
+        name: 'api',
+        rules: [{ match: { methods: ['POST'], body: { 'grant.role': ['viewer'] } }, action: 'allow' }],
+      }),
+    );
+    expect(decide(allowByBody, ctx, [unread]).outcome).toBe('deny'); // no rule matches: fail closed
+    expect(decide(allowByBody, ctx, [post({ grant: { role: 'viewer' } })]).outcome).toBe('allow');
+  });
+
   it('a body rule cannot be mixed with SQL keys', () => {
     expect(() =>
       policySchema.parse({

@@ -80,7 +80,7 @@ function compileRule(rule: RuleConfig, index: number, policyName: string): Compi
     ...(rule.action === 'review' && rule.timeout !== undefined
       ? { timeoutMs: parseDuration(rule.timeout) as number }
       : {}),
-    matches: compileMatch(rule.match),
+    matches: compileMatch(rule.match, rule.action),
   };
 }
 
@@ -95,7 +95,7 @@ function bodyFieldMatches(body: unknown, path: readonly string[], values: (text:
   return candidates.some((c) => c !== undefined && c !== null && typeof c !== 'object' && values(String(c)));
 }
 
-function compileMatch(m: RuleConfig['match']): CompiledRule['matches'] {
+function compileMatch(m: RuleConfig['match'], outcome: RuleConfig['action']): CompiledRule['matches'] {
   const kinds = m.statements && expandStatements(m.statements);
   const tables = m.tables && compileNames(m.tables);
   const functions = m.functions && compileNames(m.functions);
@@ -136,7 +136,12 @@ function compileMatch(m: RuleConfig['match']): CompiledRule['matches'] {
         if (sqlSubject || functionKey || programKey || m.unparsed === true) return false;
         if (methods !== undefined && !methods(a.method)) return false;
         if (paths !== undefined && !paths(a.path)) return false;
-        if (body !== undefined && !body.every((f) => bodyFieldMatches(a.body, f.path, f.values))) return false;
+        if (body !== undefined) {
+          // A body policy could not read may say anything: a rule that refuses by body refuses it (fail closed).
+          if (a.body === undefined && a.bodyUnread !== undefined) {
+            if (outcome === 'allow') return false;
+          } else if (!body.every((f) => bodyFieldMatches(a.body, f.path, f.values))) return false;
+        }
         return hosts === undefined || hosts(a.host);
     }
   };
@@ -309,6 +314,6 @@ export function describeAction(action: Action): string {
     case 'program':
       return `program ${[action.program, ...action.args].join(' ')}`;
     case 'http':
-      return `${action.method} ${action.host}${action.path}`;
+      return `${action.method} ${action.host}${action.path}${action.bodyUnread ? ` (${action.bodyUnread})` : ''}`;
   }
 }

@@ -98,6 +98,11 @@ export interface HttpAction {
   readonly host: string;
   /** The request's JSON body, when it was JSON and small enough to judge (`body:` rules). */
   readonly body?: unknown;
+  /**
+   * Why the request's body could not be read for policy (too large, content-encoded, not JSON), when it has one. A
+   * deny or review rule on body fields then matches, and an allow rule on them does not: what the body says is unknown.
+   */
+  readonly bodyUnread?: string;
 }
 
 export type Action = StatementAction | FunctionAction | UnparsedAction | ProgramAction | HttpAction;

@@ -14,6 +14,8 @@ export interface HttpRequestAction {
   readonly path: string;
   /** The request body when it is JSON of at most `maxPolicyBodyBytes`; absent otherwise. */
   readonly body?: unknown;
+  /** Why a request that has a body has none here for policy (see the policy engine's HttpAction). */
+  readonly bodyUnread?: string;
 }
 
 /**
@@ -65,15 +67,37 @@ function decodeQueryValue(value: string): string {
   }
 }
 
-export function httpActions(req: HttpRequestInfo, bodyJson?: unknown): HttpRequestAction[] {
+export function httpActions(req: HttpRequestInfo, bodyJson?: unknown, bodyUnread?: string): HttpRequestAction[] {
   const host = req.host.toLowerCase();
   const methods = [req.method.toUpperCase(), ...overriddenMethods(req)];
+  const body = bodyJson !== undefined ? { body: bodyJson } : bodyUnread !== undefined ? { bodyUnread } : {};
   return methods.flatMap((method) =>
-    pathReadings(req.path).map((path): HttpRequestAction => {
-      const action = { type: 'http', method, host, path } as const;
-      return bodyJson === undefined ? action : { ...action, body: bodyJson };
-    }),
+    pathReadings(req.path).map((path): HttpRequestAction => ({ type: 'http', method, host, path, ...body })),
   );
+}
+
+/**
+ * Why a request's body is not there for policy, when it has one: not all of it was held, it is over the limit policy
+ * reads, it is content-encoded, or it is not JSON. Undefined when there is no body or policy has it.
+ */
+export function unreadBody(
+  read: { complete: boolean; body?: Buffer | undefined },
+  bodyJson: unknown,
+  limit: number,
+  contentEncoding: string | undefined,
+): string | undefined {
+  if (bodyJson !== undefined) return undefined;
+  if (!read.complete) return 'the body is larger than Vigil holds';
+  const size = read.body?.length ?? 0;
+  if (size === 0) return undefined;
+  if (size > limit) return `the body is over limits.maxPolicyBodyBytes (${limit} bytes)`;
+  if (isEncoded(contentEncoding)) return `the body is content-encoded (${contentEncoding?.trim().toLowerCase()})`;
+  return 'the body is not JSON';
+}
+
+function isEncoded(contentEncoding: string | undefined): boolean {
+  const encoding = (contentEncoding ?? '').trim().toLowerCase();
+  return encoding !== '' && encoding !== 'identity';
 }
 
 /**
@@ -139,8 +163,10 @@ export function ambiguousJsonBody(
   body: Buffer | undefined,
   limit: number,
   contentType: string | undefined,
+  contentEncoding?: string,
 ): string | undefined {
   if (!body || body.length === 0 || body.length > limit || !JSON_TYPE.test(contentType ?? '')) return undefined;
+  if (isEncoded(contentEncoding)) return undefined; // not read as JSON at all: see unreadBody
   const text = body.toString('utf8');
   try {
     JSON.parse(text);

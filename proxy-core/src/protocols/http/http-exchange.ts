@@ -19,6 +19,7 @@ import {
   httpActions,
   overriddenMethods,
   policyBody,
+  unreadBody,
 } from './http-actions';
 import { HttpError } from './http-error';
 import type { HttpConnection, HttpLimits, HttpListenerOptions, TextMasker } from './http-listener.types';
@@ -257,9 +258,11 @@ async function decide(x: Exchange, read: BodyRead): Promise<boolean> {
   const limit = deps.limits.maxPolicyBodyBytes;
   const bodyJson = read.complete ? policyBody(read.body, limit) : undefined;
   const info = { method: record.method, host: upstream.hostname, path: upstream.path, headers: req.headers };
-  const actions = httpActions(info, bodyJson);
+  const actions = httpActions(info, bodyJson, unreadBody(read, bodyJson, limit, req.headers['content-encoding']));
   const text = commandText(record.method, upstream.path, overriddenMethods(info));
-  const ambiguous = read.complete ? ambiguousJsonBody(read.body, limit, req.headers['content-type']) : undefined;
+  const ambiguous = read.complete
+    ? ambiguousJsonBody(read.body, limit, req.headers['content-type'], req.headers['content-encoding'])
+    : undefined;
   if (ambiguous !== undefined) {
     const reason = `${ambiguous}: the upstream could read it otherwise than policy, so it was not sent`;
     entry.session.command({
