@@ -56,9 +56,7 @@ export class UpstreamCatalog {
    */
   maskingCatalog(): Promise<MaskingCatalog | undefined> {
     // Schema changes made outside the gateway (migrations) are picked up within CATALOG_TTL_MS.
-    const r = this.relations;
-    if (r && r.generation === this.generation && Date.now() - r.startedAt <= CATALOG_TTL_MS) return r.catalog;
-    return this.readMaskingCatalog();
+    return this.catalogNewerThan(CATALOG_TTL_MS);
   }
 
   /**
@@ -68,8 +66,13 @@ export class UpstreamCatalog {
    * read a second.
    */
   freshMaskingCatalog(): Promise<MaskingCatalog | undefined> {
+    return this.catalogNewerThan(MIN_REREAD_MS);
+  }
+
+  /** The last read when it began after the last schema change and at most `maxAgeMs` ago, else a new one. */
+  private catalogNewerThan(maxAgeMs: number): Promise<MaskingCatalog | undefined> {
     const r = this.relations;
-    if (r && r.generation === this.generation && Date.now() - r.startedAt < MIN_REREAD_MS) return r.catalog;
+    if (r && r.generation === this.generation && Date.now() - r.startedAt < maxAgeMs) return r.catalog;
     return this.readMaskingCatalog();
   }
 
